@@ -1,0 +1,7 @@
+// FalkorDB (RediSearch) full-text call.
+// params: $query, $limit, $as_of, $include_history, scope ids   returns: id, score
+CALL db.idx.fulltext.queryNodes('Fact', $query) YIELD node AS f, score
+WHERE {{scope f}} AND ($include_history OR ((f.valid_from IS NULL OR f.valid_from <= $as_of) AND (f.valid_to IS NULL OR f.valid_to > $as_of)))
+RETURN f.id AS id, score
+ORDER BY score DESC
+LIMIT $limit

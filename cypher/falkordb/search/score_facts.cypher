@@ -1,0 +1,5 @@
+// FalkorDB: cosine similarity of given facts to the query vector.
+// params: $ids, $vector, scope ids   returns: id, similarity
+MATCH (f:Fact)
+WHERE f.id IN $ids AND {{scope f}}
+RETURN f.id AS id, 1 - vec.cosineDistance(f.embedding, vecf32($vector)) AS similarity

@@ -1,0 +1,17 @@
+// Neo4j: constraints and range indexes (statements separated by ';').
+CREATE CONSTRAINT graphmem_fact_id IF NOT EXISTS FOR (f:Fact) REQUIRE f.id IS UNIQUE;
+CREATE CONSTRAINT graphmem_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT graphmem_entity_key IF NOT EXISTS FOR (n:Entity) REQUIRE (n.scope_key, n.key) IS UNIQUE;
+CREATE CONSTRAINT graphmem_episode_id IF NOT EXISTS FOR (e:Episode) REQUIRE e.id IS UNIQUE;
+CREATE INDEX graphmem_fact_user IF NOT EXISTS FOR (f:Fact) ON (f.user_id);
+CREATE INDEX graphmem_fact_agent IF NOT EXISTS FOR (f:Fact) ON (f.agent_id);
+CREATE INDEX graphmem_fact_run IF NOT EXISTS FOR (f:Fact) ON (f.run_id);
+CREATE INDEX graphmem_fact_hash IF NOT EXISTS FOR (f:Fact) ON (f.hash);
+CREATE INDEX graphmem_entity_user IF NOT EXISTS FOR (n:Entity) ON (n.user_id);
+CREATE INDEX graphmem_entity_agent IF NOT EXISTS FOR (n:Entity) ON (n.agent_id);
+CREATE INDEX graphmem_entity_run IF NOT EXISTS FOR (n:Entity) ON (n.run_id);
+CREATE INDEX graphmem_episode_hash IF NOT EXISTS FOR (e:Episode) ON (e.content_hash);
+CREATE INDEX graphmem_episode_user IF NOT EXISTS FOR (e:Episode) ON (e.user_id);
+CREATE INDEX graphmem_episode_agent IF NOT EXISTS FOR (e:Episode) ON (e.agent_id);
+CREATE INDEX graphmem_episode_run IF NOT EXISTS FOR (e:Episode) ON (e.run_id);
+CREATE INDEX graphmem_history_memory IF NOT EXISTS FOR (h:History) ON (h.memory_id)

@@ -1,0 +1,11 @@
+// Facts about the given entities (unary facts and relations), valid at $as_of, for graph hits.
+// params: $ids, $as_of, $include_history, $fanout, scope ids   returns: entity_id, fact_id
+MATCH (f:Fact)-[:ABOUT]->(n:Entity)
+WHERE n.id IN $ids AND {{scope f}}
+  AND ($include_history OR ((f.valid_from IS NULL OR f.valid_from <= $as_of)
+       AND (f.valid_to IS NULL OR f.valid_to > $as_of)))
+WITH n, f
+ORDER BY f.recorded_at DESC
+WITH n, collect(f.id)[..$fanout] AS ids
+UNWIND ids AS fact_id
+RETURN n.id AS entity_id, fact_id

@@ -1,0 +1,94 @@
+"""graphmem: a knowledge-graph memory for LLM agents that grows and corrects itself.
+
+Example:
+    >>> from graphmem import Memory
+    >>> memory = Memory()
+    >>> memory.add("I moved to Berlin in March.", user_id="alice")
+    >>> memory.search("Where does Alice live?", user_id="alice").to_context()
+"""
+
+from __future__ import annotations
+
+from graphmem._memory import AsyncMemory, Memory
+from graphmem.config import (
+    EmbedderConfig,
+    GraphStoreConfig,
+    LLMConfig,
+    MemoryConfig,
+    SearchConfig,
+)
+from graphmem.errors import (
+    ConfigError,
+    EmbeddingError,
+    ExtractionError,
+    GraphMemError,
+    InputError,
+    InvalidIdentifierError,
+    LLMError,
+    LLMRateLimitError,
+    LLMTimeoutError,
+    LLMUnavailableError,
+    NotFoundError,
+    QueryError,
+    SchemaError,
+    ScopeError,
+    StoreError,
+    StoreUnavailableError,
+)
+from graphmem.types import (
+    AddResult,
+    Entity,
+    Episode,
+    Fact,
+    HistoryEvent,
+    MemoryEvent,
+    Message,
+    PathStep,
+    Relation,
+    Scope,
+    SearchHit,
+    SearchResult,
+)
+
+__all__ = [
+    "AddResult",
+    "AsyncMemory",
+    "ConfigError",
+    "EmbedderConfig",
+    "EmbeddingError",
+    "Entity",
+    "Episode",
+    "ExtractionError",
+    "Fact",
+    "GraphMemError",
+    "GraphStoreConfig",
+    "HistoryEvent",
+    "InputError",
+    "InvalidIdentifierError",
+    "LLMConfig",
+    "LLMError",
+    "LLMRateLimitError",
+    "LLMTimeoutError",
+    "LLMUnavailableError",
+    "Memory",
+    "MemoryConfig",
+    "MemoryEvent",
+    "Message",
+    "NotFoundError",
+    "PathStep",
+    "QueryError",
+    "Relation",
+    "SchemaError",
+    "Scope",
+    "ScopeError",
+    "SearchConfig",
+    "SearchHit",
+    "SearchResult",
+    "StoreError",
+    "StoreUnavailableError",
+]
+
+__version__ = "0.1.0"
+
+for _name in ("AsyncMemory", "Memory"):
+    globals()[_name].__module__ = "graphmem"

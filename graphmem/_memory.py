@@ -1,0 +1,498 @@
+"""``Memory`` and ``AsyncMemory``: the mem0-compatible facade over the store, ingest and search.
+
+All argument checking and plan building lives once in :class:`_BaseMemory` (no I/O there);
+``Memory`` does the I/O; ``AsyncMemory`` mirrors it method for method and runs each call in a
+worker thread (``asyncio.to_thread``), so no event loop is ever blocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import datetime
+from typing import Any
+
+from graphmem._messages import normalize_messages, validate_text
+from graphmem._temporal import Clock, ensure_utc, system_clock
+from graphmem.config import MemoryConfig
+from graphmem.embed import Embedder, SentenceTransformerEmbedder
+from graphmem.errors import InputError, NotFoundError
+from graphmem.ingest._plan import NewFact, WritePlan, content_hash, new_id, text_hash
+from graphmem.search._searcher import HybridSearcher, SearchRequest
+from graphmem.store import GraphStore, create_store
+from graphmem.store._repository import MemoryRepository
+from graphmem.types import (
+    AddResult,
+    Fact,
+    HistoryEvent,
+    MemoryEvent,
+    Message,
+    Scope,
+    SearchResult,
+)
+
+__all__ = ["AsyncMemory", "Memory"]
+
+logger = logging.getLogger("graphmem")
+
+MAX_LIMIT = 1_000
+
+
+class _BaseMemory:
+    """Configuration, collaborators and every check that needs no I/O."""
+
+    def __init__(
+        self,
+        config: MemoryConfig | None = None,
+        *,
+        store: GraphStore | None = None,
+        embedder: Embedder | None = None,
+        llm: Any = None,
+        ontology: Any = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.config = config or MemoryConfig.from_env()
+        self._store = store or create_store(self.config.graph_store)
+        self._embedder = embedder or SentenceTransformerEmbedder(
+            self.config.embedder.model, threads=self.config.embedder.threads
+        )
+        self._llm = llm
+        self._ontology = ontology
+        self._clock = clock or system_clock
+        self._repository = MemoryRepository(self._store)
+        self._searcher = HybridSearcher(self._repository, self._embedder, self.config.search)
+        self._ready = False
+        self._ready_lock = threading.Lock()
+        self._ingestor: Any = None
+
+    # -- checks ----------------------------------------------------------------------------
+    @staticmethod
+    def _scope(user_id: str | None, agent_id: str | None, run_id: str | None) -> Scope:
+        return Scope(user_id=user_id, agent_id=agent_id, run_id=run_id)
+
+    @staticmethod
+    def _limit(limit: int) -> int:
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
+            raise InputError(f"limit must be an integer from 1 to {MAX_LIMIT}, got {limit!r}")
+        return limit
+
+    @staticmethod
+    def _memory_id(memory_id: object) -> str:
+        if not isinstance(memory_id, str) or not memory_id.strip() or len(memory_id) > 128:
+            raise InputError(f"memory_id must be a non-empty string, got {memory_id!r}")
+        return memory_id
+
+    def _now(self) -> datetime:
+        return ensure_utc(self._clock())
+
+    def _raw_plan(
+        self,
+        scope: Scope,
+        messages: list[Message],
+        occurred_at: datetime,
+        digest: str,
+        metadata: dict[str, Any] | None,
+        existing: dict[str, Fact],
+        embeddings: list[list[float]],
+    ) -> tuple[WritePlan, str]:
+        """``infer=False``: each non-system message becomes a fact, repeats merge."""
+        plan = WritePlan(scope, self._now(), actor=_actor(scope))
+        episode_id = new_id()
+        plan.add_episode(episode_id, messages, occurred_at, digest, metadata)
+        stored = [m for m in messages if m.role != "system"]
+        seen: set[str] = set()
+        for message, vector in zip(stored, embeddings):
+            text = message.content.strip()
+            digest_text = text_hash(text)
+            if digest_text in existing:
+                fact = existing[digest_text]
+                plan.merge(fact.id, fact.text, episode_id, fact.valid_from, fact.valid_to)
+                continue
+            if digest_text in seen:
+                continue
+            seen.add(digest_text)
+            fact_metadata = {**(metadata or {}), "role": message.role}
+            if message.name:
+                fact_metadata["name"] = message.name
+            plan.create_fact(
+                NewFact(
+                    text=text,
+                    embedding=vector,
+                    valid_from=occurred_at,
+                    valid_to=None,
+                    metadata=fact_metadata,
+                ),
+                episode_id,
+            )
+        return plan, episode_id
+
+
+class Memory(_BaseMemory):
+    """Long-term memory for agents in a knowledge graph (mem0-compatible API).
+
+    ``Memory()`` with no arguments uses the embedded FalkorDB in the default data directory,
+    the offline MiniLM embedder and an OpenAI-compatible LLM (for ``add(infer=True)`` only).
+
+    Example:
+        >>> with Memory() as memory:
+        ...     memory.add("I moved to Berlin.", user_id="alice", infer=False)
+        ...     print(memory.search("where do I live?", user_id="alice").to_context())
+    """
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], **kwargs: Any) -> Memory:
+        """Build from a mem0-style dict (see :class:`MemoryConfig`)."""
+        return cls(MemoryConfig.from_dict(config), **kwargs)
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _ensure_ready(self) -> None:
+        if self._ready:
+            return
+        with self._ready_lock:
+            if not self._ready:
+                self._store.bootstrap(self._embedder.dimension)
+                self._ready = True
+
+    def add(
+        self,
+        messages: Any,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        occurred_at: datetime | None = None,
+        infer: bool = True,
+    ) -> AddResult:
+        """Remember a conversation turn (or several).
+
+        Args:
+            messages: a string, a message dict, or a list of OpenAI-style message dicts.
+            user_id: whose memory (at least one of user_id/agent_id/run_id is required).
+            agent_id: the agent's own memory, or the agent a user talks to.
+            run_id: one session.
+            metadata: stored with the episode and its facts.
+            occurred_at: when the conversation happened (default now); relative times in it
+                ("last week") are resolved against this.
+            infer: ``True``: one LLM call extracts entities, relations and facts;
+                ``False``: each message is stored as a fact, with no LLM call.
+
+        Returns:
+            The events (ADD/MERGE/INVALIDATE/NOOP), relations written and LLM usage.
+
+        Raises:
+            InputError: malformed or oversized messages; ScopeError: no scope id.
+            LLMError: the model failed or answered off-contract (nothing is written).
+            StoreError: the database failed (nothing is written).
+        """
+        scope = self._scope(user_id, agent_id, run_id)
+        parsed = normalize_messages(messages, max_chars=self.config.max_text_chars)
+        if metadata is not None and not isinstance(metadata, dict):
+            raise InputError("metadata must be a dict")
+        when = ensure_utc(occurred_at) if occurred_at is not None else self._now()
+        digest = content_hash(parsed, when)
+        self._ensure_ready()
+        duplicate = self._repository.find_episode(scope, digest)
+        if duplicate is not None:
+            return AddResult(episode_id=duplicate, duplicate=True)
+        if infer:
+            plan, episode_id, usage = self._ingest().plan(scope, parsed, when, digest, metadata)
+        else:
+            stored = [m for m in parsed if m.role != "system"]
+            texts = [m.content.strip() for m in stored]
+            existing = {f.hash: f for f in self._repository.facts_by_hash(scope, [text_hash(t) for t in texts])}
+            vectors = self._embedder.embed(texts)
+            plan, episode_id = self._raw_plan(scope, parsed, when, digest, metadata, existing, vectors)
+            usage = None
+        self._repository.apply(plan.segments())
+        return AddResult(
+            episode_id=episode_id, events=plan.events, relations=plan.relations, usage=usage
+        )
+
+    def _ingest(self) -> Any:
+        if self._ingestor is None:
+            from graphmem.ingest._pipeline import Ingestor
+
+            self._ingestor = Ingestor(
+                self._repository,
+                self._embedder,
+                self._llm,
+                self.config,
+                ontology=self._ontology,
+                clock=self._now,
+            )
+        return self._ingestor
+
+    def search(
+        self,
+        query: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        limit: int = 10,
+        filters: dict[str, Any] | None = None,
+        threshold: float | None = None,
+        as_of: datetime | None = None,
+        include_history: bool = False,
+        hops: int | None = None,
+    ) -> SearchResult:
+        """Find memories relevant to ``query`` (no LLM call).
+
+        Args:
+            query: the question or topic.
+            user_id, agent_id, run_id: the scope (at least one); filtered inside the database.
+            limit: number of hits (1-1000).
+            filters: post-filters: ``predicate`` (str or list), ``entity`` (name),
+                ``metadata`` (dict of equal values), ``valid_after``/``valid_before`` (datetimes).
+            threshold: minimum cosine similarity for hits found by vector search.
+            as_of: the world time to answer for (default now).
+            include_history: also return superseded facts, with their intervals.
+            hops: graph expansion depth (default from config, 2).
+
+        Returns:
+            A :class:`SearchResult`; ``.to_dict()`` is mem0's shape.
+        """
+        scope = self._scope(user_id, agent_id, run_id)
+        text = validate_text(query, max_chars=self.config.max_text_chars, what="query")
+        request = SearchRequest(
+            query=text,
+            scope=scope,
+            limit=self._limit(limit),
+            as_of=ensure_utc(as_of) if as_of is not None else self._now(),
+            as_of_given=as_of is not None,
+            include_history=include_history,
+            threshold=threshold,
+            filters=dict(filters or {}),
+            hops=self.config.search.hops if hops is None else hops,
+            fanout=self.config.search.fanout,
+        )
+        self._ensure_ready()
+        return self._searcher.search(request)
+
+    def get(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> Fact:
+        """One memory by id; if scope ids are given, it must belong to that scope.
+
+        Raises:
+            NotFoundError: no such memory (in that scope).
+        """
+        fact = self._repository.get_fact(self._memory_id(memory_id))
+        if fact is None or not _in_scope(fact, user_id, agent_id, run_id):
+            raise NotFoundError(f"no memory with id {memory_id!r}")
+        return fact
+
+    def get_all(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        limit: int = 100,
+        include_expired: bool = False,
+    ) -> list[Fact]:
+        """The scope's memories, newest first (current ones unless ``include_expired``)."""
+        scope = self._scope(user_id, agent_id, run_id)
+        self._ensure_ready()
+        return self._repository.list_facts(
+            scope, limit=self._limit(limit), include_expired=include_expired
+        )
+
+    def update(self, memory_id: str, data: str, **scope_ids: str | None) -> MemoryEvent:
+        """Replace a memory's text (re-embedded); the old text stays in its history."""
+        fact = self.get(memory_id, **scope_ids)
+        text = validate_text(data, max_chars=self.config.max_text_chars, what="data")
+        scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
+        plan = WritePlan(scope, self._now(), actor=_actor(scope))
+        plan.update_text(fact.id, fact.text, text, self._embedder.embed([text])[0])
+        self._repository.apply(plan.segments())
+        return plan.events[0]
+
+    def delete(self, memory_id: str, **scope_ids: str | None) -> None:
+        """Really delete a memory (right to be forgotten); its history keeps no content."""
+        fact = self.get(memory_id, **scope_ids)
+        scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
+        self._repository.delete_fact(fact.id)
+        self._repository.scrub_history([fact.id])
+        plan = WritePlan(scope, self._now(), actor=_actor(scope))
+        plan.record("DELETE", fact.id)
+        self._repository.apply(plan.segments())
+
+    def delete_all(
+        self, *, user_id: str | None = None, agent_id: str | None = None, run_id: str | None = None
+    ) -> int:
+        """Delete every memory, entity and episode of the scope; returns how many memories."""
+        scope = self._scope(user_id, agent_id, run_id)
+        self._ensure_ready()
+        deleted = self._repository.delete_scope(scope)
+        self._repository.scrub_history(deleted)
+        plan = WritePlan(scope, self._now(), actor=_actor(scope))
+        for memory_id in deleted:
+            plan.record("DELETE", memory_id)
+        self._repository.apply(plan.segments())
+        return len(deleted)
+
+    def history(self, memory_id: str) -> list[HistoryEvent]:
+        """Every change of a memory (ADD, UPDATE, MERGE, INVALIDATE, DELETE), oldest first."""
+        return self._repository.history(self._memory_id(memory_id))
+
+    def reset(self) -> None:
+        """Delete everything in this graph (all scopes), then recreate the indexes."""
+        self._repository.reset()
+        self._ready = False
+        self._ensure_ready()
+
+    def close(self) -> None:
+        """Release the database (the embedded server stops when its last user closes)."""
+        self._store.close()
+
+
+class AsyncMemory:
+    """The asyncio twin of :class:`Memory`: same methods, awaited; runs them in threads."""
+
+    def __init__(self, config: MemoryConfig | None = None, **kwargs: Any) -> None:
+        self._sync = Memory(config, **kwargs)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], **kwargs: Any) -> AsyncMemory:
+        """Build from a mem0-style dict (see :class:`MemoryConfig`)."""
+        return cls(MemoryConfig.from_dict(config), **kwargs)
+
+    async def __aenter__(self) -> AsyncMemory:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def add(
+        self,
+        messages: Any,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        occurred_at: datetime | None = None,
+        infer: bool = True,
+    ) -> AddResult:
+        """See :meth:`Memory.add`."""
+        return await asyncio.to_thread(
+            self._sync.add,
+            messages,
+            user_id=user_id,
+            agent_id=agent_id,
+            run_id=run_id,
+            metadata=metadata,
+            occurred_at=occurred_at,
+            infer=infer,
+        )
+
+    async def search(
+        self,
+        query: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        limit: int = 10,
+        filters: dict[str, Any] | None = None,
+        threshold: float | None = None,
+        as_of: datetime | None = None,
+        include_history: bool = False,
+        hops: int | None = None,
+    ) -> SearchResult:
+        """See :meth:`Memory.search`."""
+        return await asyncio.to_thread(
+            self._sync.search,
+            query,
+            user_id=user_id,
+            agent_id=agent_id,
+            run_id=run_id,
+            limit=limit,
+            filters=filters,
+            threshold=threshold,
+            as_of=as_of,
+            include_history=include_history,
+            hops=hops,
+        )
+
+    async def get(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> Fact:
+        """See :meth:`Memory.get`."""
+        return await asyncio.to_thread(
+            self._sync.get, memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id
+        )
+
+    async def get_all(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        limit: int = 100,
+        include_expired: bool = False,
+    ) -> list[Fact]:
+        """See :meth:`Memory.get_all`."""
+        return await asyncio.to_thread(
+            self._sync.get_all,
+            user_id=user_id,
+            agent_id=agent_id,
+            run_id=run_id,
+            limit=limit,
+            include_expired=include_expired,
+        )
+
+    async def update(self, memory_id: str, data: str, **scope_ids: str | None) -> MemoryEvent:
+        """See :meth:`Memory.update`."""
+        return await asyncio.to_thread(self._sync.update, memory_id, data, **scope_ids)
+
+    async def delete(self, memory_id: str, **scope_ids: str | None) -> None:
+        """See :meth:`Memory.delete`."""
+        await asyncio.to_thread(self._sync.delete, memory_id, **scope_ids)
+
+    async def delete_all(
+        self, *, user_id: str | None = None, agent_id: str | None = None, run_id: str | None = None
+    ) -> int:
+        """See :meth:`Memory.delete_all`."""
+        return await asyncio.to_thread(
+            self._sync.delete_all, user_id=user_id, agent_id=agent_id, run_id=run_id
+        )
+
+    async def history(self, memory_id: str) -> list[HistoryEvent]:
+        """See :meth:`Memory.history`."""
+        return await asyncio.to_thread(self._sync.history, memory_id)
+
+    async def reset(self) -> None:
+        """See :meth:`Memory.reset`."""
+        await asyncio.to_thread(self._sync.reset)
+
+    async def close(self) -> None:
+        """See :meth:`Memory.close`."""
+        await asyncio.to_thread(self._sync.close)
+
+
+def _actor(scope: Scope) -> str | None:
+    return scope.agent_id or scope.user_id or scope.run_id
+
+
+def _in_scope(fact: Fact, user_id: str | None, agent_id: str | None, run_id: str | None) -> bool:
+    wanted = {"user_id": user_id, "agent_id": agent_id, "run_id": run_id}
+    return all(value is None or getattr(fact, name) == value for name, value in wanted.items())

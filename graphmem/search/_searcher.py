@@ -1,0 +1,163 @@
+"""The read path: vector + keyword + graph candidates, fused, shaped into a SearchResult.
+
+No LLM call anywhere here. One query embedding (local model), then a handful of scoped queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from graphmem.config import SearchConfig
+from graphmem.embed import Embedder
+from graphmem.search._fusion import reciprocal_rank_fusion
+from graphmem.search._graph import GraphCandidates, GraphExpander
+from graphmem.store._repository import MemoryRepository, TimeFilter
+from graphmem.types import Fact, Relation, Scope, SearchHit, SearchResult
+
+__all__ = ["HybridSearcher", "SearchRequest"]
+
+CANDIDATE_FACTOR = 3
+MIN_CANDIDATES = 30
+# Dense hits that also seed graph expansion (their entities), for questions naming no entity.
+DENSE_SEED_FACTS = 3
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search, validated by the facade."""
+
+    query: str
+    scope: Scope
+    limit: int
+    as_of: datetime
+    include_history: bool = False
+    threshold: float | None = None
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    hops: int = 2
+    fanout: int = 25
+    as_of_given: bool = False
+    """False when ``as_of`` is just "now": currency is then judged open-ended."""
+
+
+class HybridSearcher:
+    """Fuses dense, keyword and graph retrieval with reciprocal rank fusion."""
+
+    def __init__(
+        self, repository: MemoryRepository, embedder: Embedder, config: SearchConfig
+    ) -> None:
+        self._repository = repository
+        self._embedder = embedder
+        self._config = config
+        self._graph = GraphExpander(repository, embedder)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run one search (see README "Search" for the pipeline and its knobs)."""
+        vector = self._embedder.embed([request.query])[0]
+        when = TimeFilter(request.as_of, request.include_history)
+        pool = max(request.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
+        dense = self._repository.vector_facts(request.scope, vector, pool, when)
+        keyword = self._repository.fulltext_facts(request.scope, request.query, pool, when)
+        graph = self._graph.candidates(
+            request.scope,
+            request.query,
+            vector,
+            when,
+            hops=request.hops,
+            fanout=request.fanout,
+            extra_seed_facts=[fact_id for fact_id, _ in dense[:DENSE_SEED_FACTS]],
+            pagerank_weight=self._config.pagerank_weight,
+        )
+        rankings = {
+            "vector": [fact_id for fact_id, _ in dense],
+            "fulltext": [fact_id for fact_id, _ in keyword],
+            "graph": graph.ranked[:pool],
+        }
+        fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k)
+        ordered = sorted(fused, key=lambda fact_id: -fused[fact_id])
+        similarity = dict(dense)
+        return self._shape(request, ordered[: pool * 2], fused, rankings, graph, similarity)
+
+    def _shape(
+        self,
+        request: SearchRequest,
+        ordered: list[str],
+        fused: dict[str, float],
+        rankings: dict[str, list[str]],
+        graph: GraphCandidates,
+        similarity: dict[str, float],
+    ) -> SearchResult:
+        facts = self._repository.facts_by_ids(ordered, request.scope)
+        members = {name: set(ids) for name, ids in rankings.items()}
+        hits: list[SearchHit] = []
+        for fact_id in ordered:
+            if fact_id not in facts:
+                continue
+            fact, superseded_by = facts[fact_id]
+            if not _passes(fact, request.filters):
+                continue
+            if request.threshold is not None and similarity.get(fact_id, 1.0) < request.threshold:
+                continue
+            at = request.as_of if request.as_of_given else None
+            hits.append(
+                SearchHit(
+                    fact=fact,
+                    score=round(fused[fact_id], 6),
+                    is_current=fact.is_current(at),
+                    entities=[name for name in (fact.subject, fact.object) if name],
+                    sources=[name for name, ids in members.items() if fact_id in ids],
+                    path=graph.paths.get(fact_id, []),
+                    superseded_by=superseded_by,
+                )
+            )
+            if len(hits) >= request.limit:
+                break
+        return SearchResult(
+            hits=hits, relations=_relations(hits), entities=sorted(set(graph.seeds.values()))
+        )
+
+
+def _relations(hits: list[SearchHit]) -> list[Relation]:
+    seen: set[str] = set()
+    relations: list[Relation] = []
+    for hit in hits:
+        fact = hit.fact
+        if fact.predicate and fact.subject and fact.object and fact.id not in seen:
+            seen.add(fact.id)
+            relations.append(
+                Relation(
+                    source=fact.subject,
+                    relationship=fact.predicate,
+                    destination=fact.object,
+                    fact_id=fact.id,
+                    valid_from=fact.valid_from,
+                    valid_to=fact.valid_to,
+                )
+            )
+    return relations
+
+
+def _passes(fact: Fact, filters: Mapping[str, Any]) -> bool:
+    """Post-filters on the fused candidates: predicate, entity, metadata, validity window."""
+    predicate = filters.get("predicate")
+    if predicate is not None:
+        allowed = {predicate} if isinstance(predicate, str) else set(predicate)
+        if fact.predicate not in allowed:
+            return False
+    entity = filters.get("entity")
+    if entity is not None and entity.casefold() not in {
+        (fact.subject or "").casefold(),
+        (fact.object or "").casefold(),
+    }:
+        return False
+    metadata = filters.get("metadata") or {}
+    if any(fact.metadata.get(key) != value for key, value in metadata.items()):
+        return False
+    after, before = filters.get("valid_after"), filters.get("valid_before")
+    if after is not None and fact.valid_to is not None and fact.valid_to <= after:
+        return False
+    if before is not None and fact.valid_from is not None and fact.valid_from >= before:
+        return False
+    return True

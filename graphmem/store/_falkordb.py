@@ -1,0 +1,188 @@
+"""FalkorDB backend: the embedded default (a server graphmem starts) or a server given by URL."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import redis.exceptions
+from falkordb import FalkorDB
+
+from graphmem.errors import QueryError, SchemaError, StoreUnavailableError
+from graphmem.store._base import FALKORDB_DIALECT, Dialect, Row
+from graphmem.store._embedded import EmbeddedFalkorDB
+from graphmem.store._queries import QueryCatalog, Segment, query_catalog
+
+__all__ = ["FalkorDBStore", "map_store_errors"]
+
+logger = logging.getLogger("graphmem.store")
+
+_ALREADY_EXISTS = ("already indexed", "already exists")
+
+
+@contextlib.contextmanager
+def map_store_errors(query_name: str | None = None) -> Iterator[None]:
+    """Translate redis/FalkorDB exceptions into graphmem's store errors."""
+    try:
+        yield
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+        raise StoreUnavailableError(f"FalkorDB is unreachable: {exc}") from exc
+    except redis.exceptions.ResponseError as exc:
+        where = f" in {query_name}" if query_name else ""
+        raise QueryError(f"FalkorDB rejected a statement{where}: {exc}", query_name=query_name) from exc
+    except redis.exceptions.RedisError as exc:
+        raise StoreUnavailableError(f"FalkorDB failed: {exc}") from exc
+
+
+class FalkorDBStore:
+    """A graph in FalkorDB, embedded (``data_dir``) or remote (``url``).
+
+    Args:
+        data_dir: directory of the embedded server (started and shared on demand).
+        url: ``falkor://host:port`` or ``redis://[:password@]host:port`` of a running server.
+        graph: the graph (key) name; one graph per configuration.
+
+    Constructors do no I/O: the connection is made on first use.
+    """
+
+    dialect: Dialect = FALKORDB_DIALECT
+
+    def __init__(
+        self,
+        *,
+        data_dir: str | Path | None = None,
+        url: str | None = None,
+        graph: str = "graphmem",
+    ) -> None:
+        self._url = url
+        self._embedded = None if url else EmbeddedFalkorDB(data_dir)
+        self._graph_name = graph
+        self._catalog: QueryCatalog = query_catalog("falkordb")
+        self._lock = threading.Lock()
+        self._db: FalkorDB | None = None
+        self._graph: Any = None
+        self._closed = False
+
+    # -- connection ------------------------------------------------------------------------
+    def _connect(self) -> Any:
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailableError("this store is closed")
+            if self._graph is None:
+                with map_store_errors():
+                    if self._embedded is not None:
+                        socket_path = self._embedded.acquire()
+                        self._db = FalkorDB(unix_socket_path=socket_path)
+                    else:
+                        self._db = _connect_url(self._url or "")
+                    self._graph = self._db.select_graph(self._graph_name)
+            return self._graph
+
+    def _reconnect(self) -> None:
+        """After a lost connection: restart the embedded server if it died, then reconnect."""
+        with self._lock:
+            self._graph = None
+            if self._db is not None:
+                with contextlib.suppress(Exception):
+                    self._db.connection.close()
+            self._db = None
+            if self._embedded is not None:
+                with map_store_errors():
+                    self._embedded.ensure_running()
+
+    def _query(self, text: str, params: Mapping[str, Any], name: str) -> Any:
+        for attempt in (1, 2):
+            graph = self._connect()
+            try:
+                with map_store_errors(name):
+                    return graph.query(text, dict(params))
+            except StoreUnavailableError:
+                if attempt == 2 or self._embedded is None:
+                    raise
+                logger.warning("lost the embedded FalkorDB server; restarting it and retrying")
+                self._reconnect()
+        raise AssertionError("unreachable")
+
+    # -- GraphStore ------------------------------------------------------------------------
+    def run(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope_fields: Sequence[str] = (),
+    ) -> list[Row]:
+        """Run one named statement; rows come back as dicts keyed by column name."""
+        text = self._catalog.render(name, scope_fields=scope_fields)
+        result = self._query(text, params or {}, name)
+        columns = [column[1] if isinstance(column, list) else column for column in result.header]
+        return [dict(zip(columns, row)) for row in result.result_set]
+
+    def apply(self, segments: Sequence[Segment]) -> None:
+        """One composed statement: FalkorDB runs it atomically and undoes it on error."""
+        live = [segment for segment in segments if segment.rows]
+        if not live:
+            return
+        text, params = self._catalog.compose(live)
+        self._query(text, params, "write-plan")
+
+    def bootstrap(self, dimension: int) -> None:
+        """Create range, vector and full-text indexes; idempotent; checks the vector dimension."""
+        existing = self.run("schema/vector_dimension")
+        if existing and existing[0].get("dimension") not in (None, dimension):
+            raise SchemaError(
+                f"the Fact vector index has dimension {existing[0]['dimension']}, but the "
+                f"embedder produces {dimension}; use another graph name or reset the store"
+            )
+        for name in ("schema/indexes", "schema/fulltext_indexes", "schema/vector_indexes"):
+            for statement in _statements(self._catalog.render(name)):
+                try:
+                    self._query(statement, {"dimension": dimension}, name)
+                except QueryError as exc:
+                    if not any(marker in str(exc).lower() for marker in _ALREADY_EXISTS):
+                        raise
+
+    def drop(self) -> None:
+        """Delete the whole graph, indexes included (used by ``reset()``)."""
+        graph = self._connect()
+        try:
+            with map_store_errors("drop"):
+                graph.delete()
+        except QueryError as exc:
+            if "empty key" not in str(exc).lower() and "invalid graph" not in str(exc).lower():
+                raise
+
+    def close(self) -> None:
+        """Close the connection and release the embedded server lease (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._db is not None:
+                with contextlib.suppress(Exception):
+                    self._db.connection.close()
+            self._db = None
+            self._graph = None
+            if self._embedded is not None:
+                self._embedded.release()
+
+
+def _statements(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _connect_url(url: str) -> FalkorDB:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("falkor", "falkordb", "redis", "rediss"):
+        raise StoreUnavailableError(f"unsupported FalkorDB URL {url!r}")
+    return FalkorDB(
+        host=parsed.hostname or "localhost",
+        port=parsed.port or 6379,
+        username=parsed.username,
+        password=parsed.password,
+        ssl=parsed.scheme == "rediss",
+    )

@@ -1,0 +1,317 @@
+"""Typed operations over any :class:`GraphStore`: rows in and out, models back.
+
+This is the only layer that knows statement names and row shapes; ingest and search call it and
+never see a backend.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from graphmem._temporal import from_ms, to_ms
+from graphmem.store._base import GraphStore, Row
+from graphmem.store._queries import Segment
+from graphmem.types import Entity, Fact, HistoryEvent, Scope
+
+__all__ = ["ExpansionEdge", "MemoryRepository", "TimeFilter", "fact_from_row"]
+
+# The vector index is over-fetched by this factor before the scope filter; if fewer than `limit`
+# rows survive, an exact scan of the scope runs instead (never "top-k then filter").
+OVERSAMPLE = 8
+MAX_INDEX_K = 2_000
+
+
+@dataclass(frozen=True)
+class TimeFilter:
+    """Which facts a read sees: those valid at ``as_of`` (world time), or all of history."""
+
+    as_of: datetime
+    include_history: bool = False
+
+    def params(self) -> dict[str, Any]:
+        """Query parameters of the filter."""
+        return {"as_of": to_ms(self.as_of), "include_history": self.include_history}
+
+
+@dataclass(frozen=True)
+class ExpansionEdge:
+    """One typed relationship met during graph expansion."""
+
+    from_id: str
+    fact_id: str
+    rel_type: str
+    outgoing: bool
+    to_id: str
+    to_name: str
+
+
+def fact_from_row(row: Mapping[str, Any], episode_ids: Sequence[str] = ()) -> Fact:
+    """Build a :class:`Fact` from a ``fact`` map returned by a query."""
+    metadata = row.get("metadata_json")
+    return Fact(
+        id=row["id"],
+        text=row.get("text") or "",
+        predicate=row.get("predicate"),
+        subject=row.get("subject"),
+        object=row.get("object"),
+        valid_from=from_ms(row.get("valid_from")),
+        valid_to=from_ms(row.get("valid_to")),
+        recorded_at=from_ms(row.get("recorded_at")) or from_ms(0),
+        expired_at=from_ms(row.get("expired_at")),
+        updated_at=from_ms(row.get("updated_at")),
+        confidence=float(row.get("confidence") if row.get("confidence") is not None else 1.0),
+        mentions=int(row.get("mentions") or 1),
+        hash=row.get("hash") or "",
+        metadata=json.loads(metadata) if metadata else {},
+        user_id=row.get("user_id"),
+        agent_id=row.get("agent_id"),
+        run_id=row.get("run_id"),
+        episode_ids=list(episode_ids),
+    )
+
+
+def _entity_from_row(row: Mapping[str, Any]) -> Entity:
+    return Entity(
+        id=row["id"],
+        name=row["name"],
+        type=row.get("type") or "Entity",
+        aliases=list(row.get("aliases") or []),
+        user_id=row.get("user_id"),
+        agent_id=row.get("agent_id"),
+        run_id=row.get("run_id"),
+        created_at=from_ms(row.get("created_at")),
+        updated_at=from_ms(row.get("updated_at")),
+    )
+
+
+def _scope_fields(scope: Scope) -> tuple[str, ...]:
+    return tuple(name for name, value in scope.params().items() if value is not None)
+
+
+def _scope_params(scope: Scope) -> dict[str, Any]:
+    return {name: value for name, value in scope.params().items() if value is not None}
+
+
+class MemoryRepository:
+    """graphmem's reads and writes, in terms of models, over one :class:`GraphStore`."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def _scoped(self, name: str, scope: Scope, **params: Any) -> list[Row]:
+        return self.store.run(
+            name, {**params, **_scope_params(scope)}, scope_fields=_scope_fields(scope)
+        )
+
+    # -- writes ----------------------------------------------------------------------------
+    def apply(self, segments: Sequence[Segment]) -> None:
+        """Apply a write plan in one transaction."""
+        self.store.apply(segments)
+
+    def delete_fact(self, fact_id: str) -> None:
+        """Delete one fact, its typed relationship and whatever it leaves orphaned."""
+        self.store.run("facts/delete", {"id": fact_id})
+
+    def delete_scope(self, scope: Scope) -> list[str]:
+        """Delete every fact, entity and episode of the scope; returns the deleted fact ids."""
+        ids = [row["id"] for row in self._scoped("facts/scope_ids", scope)]
+        self._scoped("facts/delete_scope", scope)
+        return ids
+
+    def scrub_history(self, memory_ids: Sequence[str]) -> None:
+        """Remove the content of the history records of deleted memories."""
+        if memory_ids:
+            self.store.run("history/scrub", {"memory_ids": list(memory_ids)})
+
+    def reset(self) -> None:
+        """Delete everything in the graph."""
+        self.store.run("admin/reset")
+
+    # -- facts -----------------------------------------------------------------------------
+    def get_fact(self, fact_id: str) -> Fact | None:
+        """One fact by id, or ``None``."""
+        rows = self.store.run("facts/get", {"id": fact_id})
+        if not rows or rows[0].get("fact") is None:
+            return None
+        return fact_from_row(rows[0]["fact"], rows[0].get("episode_ids") or [])
+
+    def facts_by_ids(self, ids: Sequence[str], scope: Scope) -> dict[str, tuple[Fact, str | None]]:
+        """Facts of the scope by id, each with the id of the fact that superseded it."""
+        if not ids:
+            return {}
+        rows = self._scoped("facts/by_ids", scope, ids=list(ids))
+        return {
+            row["fact"]["id"]: (
+                fact_from_row(row["fact"], row.get("episode_ids") or []),
+                row.get("superseded_by"),
+            )
+            for row in rows
+        }
+
+    def list_facts(self, scope: Scope, *, limit: int, include_expired: bool = False) -> list[Fact]:
+        """The scope's facts, newest first."""
+        rows = self._scoped(
+            "facts/list", scope, limit=limit, include_expired=include_expired
+        )
+        return [fact_from_row(row["fact"]) for row in rows]
+
+    def facts_by_hash(self, scope: Scope, hashes: Sequence[str]) -> list[Fact]:
+        """Current facts of the scope whose text hash is one of ``hashes``."""
+        if not hashes:
+            return []
+        rows = self._scoped("facts/by_hash", scope, hashes=list(hashes))
+        return [fact_from_row(row["fact"]) for row in rows]
+
+    def candidate_facts(
+        self, scope: Scope, entity_keys: Sequence[str], *, limit: int = 200
+    ) -> list[tuple[Fact, list[str], list[str]]]:
+        """Current facts about any of the entities: (fact, entity keys, their roles)."""
+        if not entity_keys:
+            return []
+        rows = self.store.run(
+            "facts/candidates",
+            {"keys": list(entity_keys), "scope_key": scope.entity_key(), "limit": limit},
+        )
+        return [
+            (fact_from_row(row["fact"]), list(row["entity_keys"]), list(row["roles"]))
+            for row in rows
+        ]
+
+    # -- episodes, entities, history -------------------------------------------------------
+    def find_episode(self, scope: Scope, content_hash: str) -> str | None:
+        """The id of an episode already stored with this content in this exact scope."""
+        rows = self.store.run(
+            "episodes/by_hash", {"scope_key": scope.key(), "content_hash": content_hash}
+        )
+        return rows[0]["id"] if rows else None
+
+    def recent_episodes(self, scope: Scope, before: datetime, limit: int) -> list[Row]:
+        """The scope's latest episodes up to ``before``, newest first."""
+        if limit <= 0:
+            return []
+        return self._scoped("episodes/recent", scope, before=to_ms(before), limit=limit)
+
+    def entities_by_keys(self, scope: Scope, keys: Sequence[str]) -> list[Row]:
+        """Entities in the scope's entity space whose key or alias key is in ``keys``."""
+        if not keys:
+            return []
+        rows = self.store.run(
+            "entities/by_keys", {"scope_key": scope.entity_key(), "keys": list(keys)}
+        )
+        return [row["entity"] for row in rows]
+
+    def list_entities(self, scope: Scope, *, limit: int = 1_000) -> list[Entity]:
+        """The scope's entities."""
+        return [_entity_from_row(row["entity"]) for row in self._scoped(
+            "entities/list", scope, limit=limit
+        )]
+
+    def history(self, memory_id: str) -> list[HistoryEvent]:
+        """Every recorded change of one memory, oldest first."""
+        rows = self.store.run("history/list", {"memory_id": memory_id})
+        return [
+            HistoryEvent(
+                id=row["event"]["id"],
+                memory_id=row["event"]["memory_id"],
+                event=row["event"]["event"],
+                old_memory=row["event"].get("old_memory"),
+                new_memory=row["event"].get("new_memory"),
+                actor=row["event"].get("actor"),
+                created_at=from_ms(row["event"]["created_at"]),
+                is_deleted=bool(row["event"].get("is_deleted")),
+            )
+            for row in rows
+        ]
+
+    # -- retrieval -------------------------------------------------------------------------
+    def vector_facts(
+        self, scope: Scope, vector: Sequence[float], limit: int, when: TimeFilter
+    ) -> list[tuple[str, float]]:
+        """The scope's ``limit`` facts most similar to ``vector``: (id, cosine similarity)."""
+        params = {"vector": list(vector), "limit": limit, **when.params()}
+        k = min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K)
+        rows = self._scoped("search/vector_facts", scope, k=k, **params)
+        if len(rows) < limit:
+            rows = self._scoped("search/vector_facts_exact", scope, **params)
+        return [(row["id"], float(row["similarity"])) for row in rows]
+
+    def fulltext_facts(
+        self, scope: Scope, text: str, limit: int, when: TimeFilter
+    ) -> list[tuple[str, float]]:
+        """The scope's best keyword matches: (id, full-text score)."""
+        query = self.store.dialect.fulltext_query(text)
+        if query is None:
+            return []
+        rows = self._scoped(
+            "search/fulltext_facts", scope, query=query, limit=limit, **when.params()
+        )
+        return [(row["id"], float(row["score"])) for row in rows]
+
+    def vector_entities(
+        self, scope: Scope, vector: Sequence[float], limit: int
+    ) -> list[tuple[str, str, float]]:
+        """Entities whose name is close to ``vector``: (id, name, similarity)."""
+        k = min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K)
+        rows = self._scoped("search/vector_entities", scope, vector=list(vector), k=k, limit=limit)
+        if len(rows) < limit:
+            rows = self._scoped(
+                "search/vector_entities_exact", scope, vector=list(vector), limit=limit
+            )
+        return [(row["id"], row["name"], float(row["similarity"])) for row in rows]
+
+    def similar_entities(
+        self, scope: Scope, vector: Sequence[float], limit: int
+    ) -> list[Row]:
+        """Exact nearest entities in the scope (for entity resolution): id, name, type, key."""
+        return self._scoped(
+            "search/vector_entities_exact", scope, vector=list(vector), limit=limit
+        )
+
+    def fulltext_entities(self, scope: Scope, text: str, limit: int) -> list[tuple[str, str, float]]:
+        """Entities whose name or alias matches words of ``text``."""
+        query = self.store.dialect.fulltext_query(text)
+        if query is None:
+            return []
+        rows = self._scoped("search/fulltext_entities", scope, query=query, limit=limit)
+        return [(row["id"], row["name"], float(row["score"])) for row in rows]
+
+    def expand(
+        self, scope: Scope, entity_ids: Sequence[str], when: TimeFilter, fanout: int
+    ) -> list[ExpansionEdge]:
+        """One hop of typed relationships from ``entity_ids``, at most ``fanout`` per entity."""
+        if not entity_ids:
+            return []
+        rows = self._scoped(
+            "search/expand", scope, ids=list(entity_ids), fanout=fanout, **when.params()
+        )
+        return [ExpansionEdge(**row) for row in rows]
+
+    def score_facts(
+        self, scope: Scope, fact_ids: Sequence[str], vector: Sequence[float]
+    ) -> dict[str, float]:
+        """Cosine similarity of the given facts of the scope to ``vector``."""
+        if not fact_ids:
+            return {}
+        rows = self._scoped("search/score_facts", scope, ids=list(fact_ids), vector=list(vector))
+        return {row["id"]: float(row["similarity"]) for row in rows}
+
+    def fact_entities(self, scope: Scope, fact_ids: Sequence[str]) -> list[Row]:
+        """(fact_id, entity_id, name, role) of the entities the facts are about."""
+        if not fact_ids:
+            return []
+        return self._scoped("search/fact_entities", scope, ids=list(fact_ids))
+
+    def entity_facts(
+        self, scope: Scope, entity_ids: Sequence[str], when: TimeFilter, fanout: int
+    ) -> list[tuple[str, str]]:
+        """Facts about the entities: (entity id, fact id), at most ``fanout`` per entity."""
+        if not entity_ids:
+            return []
+        rows = self._scoped(
+            "search/entity_facts", scope, ids=list(entity_ids), fanout=fanout, **when.params()
+        )
+        return [(row["entity_id"], row["fact_id"]) for row in rows]
