@@ -40,6 +40,7 @@ class GraphCandidates:
 class _Reach:
     path: list[PathStep]
     score: float
+    facts: tuple[str, ...] = ()
 
 
 class GraphExpander:
@@ -80,6 +81,8 @@ class GraphExpander:
             for edge in edges:
                 names.setdefault(edge.to_id, edge.to_name)
                 origin = reach[edge.from_id]
+                if any(step_fact == edge.fact_id for step_fact in origin.facts):
+                    continue  # never walk back along the path that led here
                 gain = relevance[edge.rel_type]
                 score = origin.score + gain - HOP_PENALTY * hop
                 step = _step(names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing)
@@ -89,7 +92,9 @@ class GraphExpander:
                     result.endpoints[edge.fact_id] = edge.to_id
                 edges_for_rank.append((edge.from_id, edge.to_id, 0.05 + gain))
                 if edge.to_id not in reach:
-                    reach[edge.to_id] = _Reach([*origin.path, step], score)
+                    reach[edge.to_id] = _Reach(
+                        [*origin.path, step], score, (*origin.facts, edge.fact_id)
+                    )
                     next_frontier.append(edge.to_id)
             frontier = sorted(next_frontier, key=lambda e: -reach[e].score)[:FRONTIER_LIMIT]
             if not frontier:

@@ -1,0 +1,5 @@
+"""Run the graphmem command line."""
+
+from graphmem.cli import main
+
+raise SystemExit(main())
