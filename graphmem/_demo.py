@@ -40,15 +40,24 @@ STORY: list[tuple[datetime, str, dict[str, Any]]] = [
                 {"name": "Zalando", "type": "Organization", "aliases": []},
             ],
             "relations": [
-                _relation("Alice", "LIVES_IN", "Berlin", "Alice lives in Berlin.", "2021-03-01T00:00:00Z"),
-                _relation("Alice", "WORKS_AT", "Zalando", "Alice works at Zalando.", "2021-03-01T00:00:00Z"),
+                _relation(
+                    "Alice", "LIVES_IN", "Berlin", "Alice lives in Berlin.", "2021-03-01T00:00:00Z"
+                ),
+                _relation(
+                    "Alice",
+                    "WORKS_AT",
+                    "Zalando",
+                    "Alice works at Zalando.",
+                    "2021-03-01T00:00:00Z",
+                ),
             ],
             "facts": [],
         },
     ),
     (
         _at(2021, 6, 2),
-        "Alice's manager at Zalando is Bob Meyer; he lives in Potsdam. Ali is vegetarian, by the way.",
+        "Alice's manager at Zalando is Bob Meyer; he lives in Potsdam. "
+        "Ali is vegetarian, by the way.",
         {
             "entities": [
                 {"name": "Alice", "type": "Person", "aliases": ["Ali"]},
@@ -72,8 +81,12 @@ STORY: list[tuple[datetime, str, dict[str, Any]]] = [
                 {"name": "Feedzai", "type": "Organization", "aliases": []},
             ],
             "relations": [
-                _relation("Ali", "LIVES_IN", "Lisbon", "Alice lives in Lisbon.", "2023-09-01T00:00:00Z"),
-                _relation("Ali", "WORKS_AT", "Feedzai", "Alice works at Feedzai.", "2023-09-01T00:00:00Z"),
+                _relation(
+                    "Ali", "LIVES_IN", "Lisbon", "Alice lives in Lisbon.", "2023-09-01T00:00:00Z"
+                ),
+                _relation(
+                    "Ali", "WORKS_AT", "Feedzai", "Alice works at Feedzai.", "2023-09-01T00:00:00Z"
+                ),
             ],
             "facts": [],
         },
@@ -88,7 +101,13 @@ STORY: list[tuple[datetime, str, dict[str, Any]]] = [
                 {"name": "Cascais", "type": "Place", "aliases": []},
             ],
             "relations": [
-                _relation("Alice", "MANAGED_BY", "Carla Sousa", "Alice is managed by Carla Sousa.", "2023-09-01T00:00:00Z"),
+                _relation(
+                    "Alice",
+                    "MANAGED_BY",
+                    "Carla Sousa",
+                    "Alice is managed by Carla Sousa.",
+                    "2023-09-01T00:00:00Z",
+                ),
                 _relation("Carla Sousa", "LIVES_IN", "Cascais", "Carla Sousa lives in Cascais."),
             ],
             "facts": [{"text": "Alice is vegetarian.", "about": ["Alice"]}],
@@ -131,8 +150,13 @@ def run_demo(data_dir: str | None = None) -> None:
             print(f"Q: {question}{label}   [{elapsed:.0f} ms, 0 LLM calls]")
             for hit in found.hits:
                 path = " -> ".join(f"{s.source} {s.relationship} {s.destination}" for s in hit.path)
-                state = "current" if hit.is_current else "past"
-                print(f"    {hit.score:.4f} [{state}] {hit.fact.text}" + (f"   via {path}" if path else ""))
+                state = ("true then" if as_of else "current") if hit.is_current else "past"
+                print(
+                    f"    {hit.score:.4f} [{state}] {hit.fact.text}"
+                    + (f"   via {path}" if path else "")
+                )
             print()
         print("Prompt context for 'Where does Alice live?':")
-        print(memory.search("Where does Alice live?", user_id=USER, limit=5).to_context(max_tokens=80))
+        print(
+            memory.search("Where does Alice live?", user_id=USER, limit=5).to_context(max_tokens=80)
+        )

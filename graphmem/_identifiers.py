@@ -8,6 +8,7 @@ backticked. Everything else is always a ``$parameter``.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from graphmem.errors import InvalidIdentifierError
 
@@ -60,12 +61,18 @@ def cypher_identifier(value: object, *, kind: str) -> str:
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
 
 
+def _ascii_fold(raw: str) -> str:
+    """Strip accents ("Café" -> "Cafe") so they do not split words; other scripts drop out."""
+    decomposed = unicodedata.normalize("NFKD", raw)
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
 def normalize_relationship_type(raw: str) -> str | None:
     """Coerce an LLM predicate ("lives in", "livesIn", "LIVES-IN") to UPPER_SNAKE_CASE.
 
     Returns ``None`` when nothing usable remains (the fact is then kept without a typed edge).
     """
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", raw.strip())
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", _ascii_fold(raw).strip())
     words = [w for w in _NON_WORD.split(spaced) if w]
     candidate = "_".join(words).upper()[:64]
     if candidate and candidate[0].isdigit():
@@ -77,7 +84,7 @@ def normalize_relationship_type(raw: str) -> str | None:
 
 def normalize_label(raw: str) -> str | None:
     """Coerce an LLM entity type ("person", "sports team") to PascalCase, or ``None``."""
-    words = [w for w in _NON_WORD.split(raw.strip()) if w]
+    words = [w for w in _NON_WORD.split(_ascii_fold(raw).strip()) if w]
     candidate = "".join(w[:1].upper() + w[1:] for w in words)[:64]
     if candidate and candidate[0].isdigit():
         candidate = "T" + candidate[:63]

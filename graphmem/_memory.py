@@ -206,9 +206,14 @@ class Memory(_BaseMemory):
         else:
             stored = [m for m in parsed if m.role != "system"]
             texts = [m.content.strip() for m in stored]
-            existing = {f.hash: f for f in self._repository.facts_by_hash(scope, [text_hash(t) for t in texts])}
+            existing = {
+                f.hash: f
+                for f in self._repository.facts_by_hash(scope, [text_hash(t) for t in texts])
+            }
             vectors = self._embedder.embed(texts)
-            plan, episode_id = self._raw_plan(scope, parsed, when, digest, metadata, existing, vectors)
+            plan, episode_id = self._raw_plan(
+                scope, parsed, when, digest, metadata, existing, vectors
+            )
             usage = None
         self._repository.apply(plan.segments())
         return AddResult(

@@ -47,7 +47,9 @@ def normalize_messages(messages: object, *, max_chars: int) -> list[Message]:
         try:
             parsed.append(Message.model_validate(dict(item), strict=True))
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
             raise InputError(f"message {index} is malformed: {problems}") from exc
     usable = [m for m in parsed if m.content.strip()]
     if not usable:

@@ -8,8 +8,8 @@ since 1970-01-01T00:00:00Z. ``None`` in a ``valid_to``/``expired_at`` means "sti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 __all__ = ["Clock", "ensure_utc", "from_ms", "parse_time", "system_clock", "to_ms", "utc_now"]
 

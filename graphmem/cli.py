@@ -14,7 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="graphmem", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="remember a short story and answer questions, offline")
-    demo.add_argument("--data-dir", help="embedded FalkorDB data directory (default: user data dir)")
+    demo.add_argument(
+        "--data-dir", help="embedded FalkorDB data directory (default: user data dir)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")

@@ -11,7 +11,15 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from graphmem._temporal import ensure_utc
 from graphmem.errors import ScopeError
@@ -56,6 +64,14 @@ class Scope(_Model):
     agent_id: str | None = None
     run_id: str | None = None
 
+    def __init__(self, **data: Any) -> None:
+        # Pydantic wraps a ValueError raised by a validator (ScopeError is one) in its own
+        # ValidationError; callers are promised ScopeError, so unwrap it here.
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ScopeError(_validation_message(exc)) from exc
+
     @field_validator("user_id", "agent_id", "run_id")
     @classmethod
     def _well_formed(cls, value: str | None) -> str | None:
@@ -92,6 +108,15 @@ class Scope(_Model):
         if self.user_id is None and self.agent_id is None:
             return self.key()
         return Scope(user_id=self.user_id, agent_id=self.agent_id).key()
+
+
+def _validation_message(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        cause = (error.get("ctx") or {}).get("error")
+        where = ".".join(map(str, error["loc"]))
+        problems.append(str(cause) if cause is not None else f"{where}: {error['msg']}")
+    return "; ".join(problems)
 
 
 class Message(_Model):

@@ -74,7 +74,10 @@ class SentenceTransformerEmbedder:
             raise
         except Exception as exc:
             raise EmbeddingError(f"cannot load embedding model {self.model_name!r}: {exc}") from exc
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        getter = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
         dimension = getter()
         if dimension:
             self.dimension = int(dimension)

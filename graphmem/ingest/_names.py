@@ -12,7 +12,7 @@ _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 
 
 def name_key(name: str) -> str:
-    """Case-, accent-width- and spacing-insensitive key of a name ("  Dr. ALICE " -> "dr. alice")."""
+    """Case-, width- and spacing-insensitive key of a name ("  Dr. ALICE " -> "dr. alice")."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = _SPACES.sub(" ", text).strip()
     return _EDGE_PUNCT.sub("", text) or text

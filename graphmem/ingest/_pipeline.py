@@ -38,7 +38,7 @@ from graphmem.ingest._resolution import (
     close_within_batch,
     resolve_by_rules,
 )
-from graphmem.ingest._sanitize import CleanExtraction, sanitize_extraction
+from graphmem.ingest._sanitize import CleanEntity, CleanExtraction, sanitize_extraction
 from graphmem.llm import LLMUsage, ToolInvoker, UsageLedger, create_llm
 from graphmem.store._repository import MemoryRepository
 from graphmem.types import Message, Scope
@@ -130,7 +130,9 @@ class Ingestor:
             outcomes.append(resolve_by_rules(index, proposal, related, self.ontology, similarity))
         if any(o.action == "ASK" for o in outcomes):
             usage = usage + self._ask(proposals, outcomes, candidates, occurred_at)
-        self._fill_plan(plan, episode_id, proposals, vectors, outcomes, candidates, entities, metadata)
+        self._fill_plan(
+            plan, episode_id, proposals, vectors, outcomes, candidates, entities, metadata
+        )
         return plan, episode_id, usage
 
     # -- steps -----------------------------------------------------------------------------
@@ -150,7 +152,9 @@ class Ingestor:
         result = self.invoker().invoke(
             ExtractMemory, EXTRACT_TOOL_NAME, EXTRACT_DESCRIPTION, system, chat, operation="add"
         )
-        clean = sanitize_extraction(result.value, ontology=self.ontology, reference_time=occurred_at)
+        clean = sanitize_extraction(
+            result.value, ontology=self.ontology, reference_time=occurred_at
+        )
         return clean, result.usage
 
     def _context(self, scope: Scope, before: datetime) -> list[str]:
@@ -166,21 +170,21 @@ class Ingestor:
         self, scope: Scope, extraction: CleanExtraction, plan: WritePlan
     ) -> _EntityMap:
         mapping = _EntityMap(keys={}, names={})
-        wanted = sorted({k for e in extraction.entities.values() for k in e.keys()})
+        wanted = sorted({k for e in extraction.entities.values() for k in e.lookup_keys()})
         by_key: dict[str, dict[str, Any]] = {}
         for row in self._repository.entities_by_keys(scope, wanted):
             by_key.setdefault(row["key"], row)
             for alias_key in row.get("alias_keys") or []:
                 by_key.setdefault(alias_key, row)
-        unmatched = []
+        unmatched: list[CleanEntity] = []
         for entity in extraction.entities.values():
-            row = by_key.get(entity.key) or next(
-                (by_key[k] for k in sorted(entity.keys()) if k in by_key), None
+            found: dict[str, Any] | None = by_key.get(entity.key) or next(
+                (by_key[k] for k in sorted(entity.lookup_keys()) if k in by_key), None
             )
-            if row is None:
+            if found is None:
                 unmatched.append(entity)
                 continue
-            self._link_existing(entity.key, [entity.name, *entity.aliases], row, mapping, plan)
+            self._link_existing(entity.key, [entity.name, *entity.aliases], found, mapping, plan)
         vectors = self._embedder.embed([e.name for e in unmatched]) if unmatched else []
         for entity, vector in zip(unmatched, vectors):
             match = next(
@@ -292,7 +296,9 @@ class Ingestor:
                 outcome.action = "ADD"  # the default when the model is silent about a fact
         for decision in result.value.decisions:
             if decision.new >= len(outcomes) or not outcomes[decision.new].ask_about:
-                logger.warning("resolve_memory: ignoring decision for unknown new fact %s", decision.new)
+                logger.warning(
+                    "resolve_memory: ignoring decision for unknown new fact %s", decision.new
+                )
                 continue
             outcome = outcomes[decision.new]
             target = reverse.get(decision.existing) if decision.existing is not None else None
@@ -327,7 +333,13 @@ class Ingestor:
         for index, (proposal, vector, outcome) in enumerate(zip(proposals, vectors, outcomes)):
             if outcome.action == "MERGE" and outcome.merge_into in by_id:
                 old = by_id[outcome.merge_into]
-                plan.merge(old.id, old.text, episode_id, _earliest(old.valid_from, proposal.valid_from), old.valid_to)
+                plan.merge(
+                    old.id,
+                    old.text,
+                    episode_id,
+                    _earliest(old.valid_from, proposal.valid_from),
+                    old.valid_to,
+                )
                 continue
             if outcome.action == "NOOP":
                 plan.record("NOOP", "", new=proposal.text)
@@ -342,7 +354,11 @@ class Ingestor:
                 object=entities.names.get(proposal.object_key or ""),
                 subject_key=proposal.subject_key,
                 object_key=proposal.object_key,
-                about_keys=[k for k in proposal.about_keys if k not in (proposal.subject_key, proposal.object_key)],
+                about_keys=[
+                    k
+                    for k in proposal.about_keys
+                    if k not in (proposal.subject_key, proposal.object_key)
+                ],
                 metadata=dict(metadata or {}),
             )
             new_ids[index] = fact.id
@@ -352,7 +368,10 @@ class Ingestor:
                     continue
                 retired.add(supersession.old_id)
                 plan.supersede(
-                    supersession.old_id, by_id[supersession.old_id].text, fact.id, supersession.valid_to
+                    supersession.old_id,
+                    by_id[supersession.old_id].text,
+                    fact.id,
+                    supersession.valid_to,
                 )
 
 

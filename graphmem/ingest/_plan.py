@@ -17,7 +17,7 @@ from typing import Any
 from graphmem._temporal import to_ms
 from graphmem.ingest._names import name_key
 from graphmem.store._queries import Segment
-from graphmem.types import EventType, Message, MemoryEvent, Relation, Scope
+from graphmem.types import EventType, MemoryEvent, Message, Relation, Scope
 
 __all__ = ["NewEntity", "NewFact", "WritePlan", "content_hash", "new_id", "text_hash"]
 
@@ -133,7 +133,11 @@ class WritePlan:
         )
         if entity.embedding is not None:
             self._rows["write/entity_embedding"].append(
-                {"scope_key": self.scope.entity_key(), "key": entity.key, "embedding": entity.embedding}
+                {
+                    "scope_key": self.scope.entity_key(),
+                    "key": entity.key,
+                    "embedding": entity.embedding,
+                }
             )
 
     def set_entity_aliases(self, key: str, aliases: list[str], alias_keys: list[str]) -> None:
@@ -206,10 +210,17 @@ class WritePlan:
             )
         self.record("ADD", fact.id, new=fact.text)
 
-    def supersede(self, old_id: str, old_text: str, new_id_: str | None, valid_to: datetime) -> None:
+    def supersede(
+        self, old_id: str, old_text: str, new_id_: str | None, valid_to: datetime
+    ) -> None:
         """Retire a fact: close its validity at ``valid_to`` and link it to its replacement."""
         self._rows["write/fact_supersede"].append(
-            {"old_id": old_id, "new_id": new_id_, "valid_to": to_ms(valid_to), "expired_at": to_ms(self.now)}
+            {
+                "old_id": old_id,
+                "new_id": new_id_,
+                "valid_to": to_ms(valid_to),
+                "expired_at": to_ms(self.now),
+            }
         )
         self.record("INVALIDATE", old_id, old=old_text, new=old_text)
 
@@ -233,10 +244,17 @@ class WritePlan:
         )
         self.record("MERGE", fact_id, old=text, new=text)
 
-    def update_text(self, fact_id: str, old_text: str, new_text: str, embedding: list[float]) -> None:
+    def update_text(
+        self, fact_id: str, old_text: str, new_text: str, embedding: list[float]
+    ) -> None:
         """A user edit of a fact's text."""
         self._rows["write/fact_update"].append(
-            {"id": fact_id, "text": new_text, "hash": text_hash(new_text), "updated_at": to_ms(self.now)}
+            {
+                "id": fact_id,
+                "text": new_text,
+                "hash": text_hash(new_text),
+                "updated_at": to_ms(self.now),
+            }
         )
         self._rows["write/fact_embedding"].append({"id": fact_id, "embedding": embedding})
         self.record("UPDATE", fact_id, old=old_text, new=new_text)

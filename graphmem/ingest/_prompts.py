@@ -11,7 +11,13 @@ from typing import Any
 from graphmem.ingest._ontology import Ontology
 from graphmem.types import Message
 
-__all__ = ["EXTRACT_DESCRIPTION", "RESOLVE_DESCRIPTION", "Prompts", "render_extraction", "render_resolution"]
+__all__ = [
+    "EXTRACT_DESCRIPTION",
+    "RESOLVE_DESCRIPTION",
+    "Prompts",
+    "render_extraction",
+    "render_resolution",
+]
 
 EXTRACT_DESCRIPTION = "Record the entities, relations and atomic facts worth remembering."
 RESOLVE_DESCRIPTION = "Decide how each new fact relates to the existing facts it may conflict with."

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from typing import Literal
 
 from graphmem.ingest._ontology import Ontology
@@ -96,7 +97,7 @@ def close_within_batch(facts: list[ProposedFact], ontology: Ontology) -> None:
             groups[(fact.predicate, fact.subject_key)].append(fact)
     for group in groups.values():
         dated = sorted((f for f in group if f.valid_from), key=lambda f: f.valid_from)  # type: ignore[arg-type, return-value]
-        for earlier, later in zip(dated, dated[1:]):
+        for earlier, later in pairwise(dated):
             if earlier.object_key != later.object_key and earlier.valid_to is None:
                 earlier.valid_to = later.valid_from
 
@@ -160,7 +161,9 @@ def _same_triple(fact: ProposedFact, candidate: Candidate) -> bool:
 
 def _conflicting_objects(fact: ProposedFact, candidate: Candidate) -> bool:
     # "Alice lives in Berlin" and "Alice lives in Bern" embed close; different objects differ.
-    return bool(fact.object_key and candidate.object_key and fact.object_key != candidate.object_key)
+    return bool(
+        fact.object_key and candidate.object_key and fact.object_key != candidate.object_key
+    )
 
 
 def _supersede_or_archive(

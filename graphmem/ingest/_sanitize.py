@@ -35,7 +35,7 @@ class CleanEntity:
     type: str
     aliases: list[str] = field(default_factory=list)
 
-    def keys(self) -> set[str]:
+    def lookup_keys(self) -> set[str]:
         """Its name key and alias keys."""
         return {self.key, *(name_key(a) for a in self.aliases)}
 
@@ -179,7 +179,7 @@ def _add_entity(
         for alias in [clean, *alias_list]:
             if name_key(alias) != entity.key and alias not in entity.aliases:
                 entity.aliases.append(alias)
-        for k in entity.keys():
+        for k in entity.lookup_keys():
             index.lookup.setdefault(k, existing_key)
         return existing_key
     entity = CleanEntity(
@@ -189,6 +189,6 @@ def _add_entity(
         aliases=[a for a in dict.fromkeys(alias_list) if name_key(a) != key],
     )
     result.entities[key] = entity
-    for k in entity.keys():
+    for k in entity.lookup_keys():
         index.lookup.setdefault(k, key)
     return key

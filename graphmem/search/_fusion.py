@@ -71,6 +71,7 @@ def maximal_marginal_relevance(
     chosen: list[K] = []
     pool = list(candidates)
     while pool and len(chosen) < limit:
+
         def gain(item: K) -> float:
             redundancy = max((similarity(item, c) for c in chosen), default=0.0)
             return lambda_ * relevance.get(item, 0.0) - (1 - lambda_) * redundancy

@@ -85,7 +85,9 @@ class GraphExpander:
                     continue  # never walk back along the path that led here
                 gain = relevance[edge.rel_type]
                 score = origin.score + gain - HOP_PENALTY * hop
-                step = _step(names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing)
+                step = _step(
+                    names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing
+                )
                 if score > fact_scores.get(edge.fact_id, -math.inf):
                     fact_scores[edge.fact_id] = score
                     result.paths[edge.fact_id] = [*origin.path, step]

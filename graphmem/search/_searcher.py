@@ -158,6 +158,4 @@ def _passes(fact: Fact, filters: Mapping[str, Any]) -> bool:
     after, before = filters.get("valid_after"), filters.get("valid_before")
     if after is not None and fact.valid_to is not None and fact.valid_to <= after:
         return False
-    if before is not None and fact.valid_from is not None and fact.valid_from >= before:
-        return False
-    return True
+    return not (before is not None and fact.valid_from is not None and fact.valid_from >= before)

@@ -34,7 +34,9 @@ def map_store_errors(query_name: str | None = None) -> Iterator[None]:
         raise StoreUnavailableError(f"FalkorDB is unreachable: {exc}") from exc
     except redis.exceptions.ResponseError as exc:
         where = f" in {query_name}" if query_name else ""
-        raise QueryError(f"FalkorDB rejected a statement{where}: {exc}", query_name=query_name) from exc
+        raise QueryError(
+            f"FalkorDB rejected a statement{where}: {exc}", query_name=query_name
+        ) from exc
     except redis.exceptions.RedisError as exc:
         raise StoreUnavailableError(f"FalkorDB failed: {exc}") from exc
 

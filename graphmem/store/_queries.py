@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -165,7 +165,9 @@ def _scope_predicate(variable: str, fields: tuple[str, ...], *, entity: bool) ->
 
 
 @lru_cache(maxsize=2048)
-def _render_cached(text: str, fields: tuple[str, ...], identifiers: tuple[tuple[str, str], ...]) -> str:
+def _render_cached(
+    text: str, fields: tuple[str, ...], identifiers: tuple[tuple[str, str], ...]
+) -> str:
     values = dict(identifiers)
 
     def fill(match: re.Match[str]) -> str:
@@ -185,7 +187,7 @@ def _render(text: str, fields: tuple[str, ...], identifiers: Mapping[str, str]) 
     return _render_cached(text, fields, tuple(sorted(identifiers.items())))
 
 
-@lru_cache(maxsize=None)
+@cache
 def query_catalog(dialect: str) -> QueryCatalog:
     """The loaded catalog of a dialect, read from disk once per process."""
     return QueryCatalog(dialect)

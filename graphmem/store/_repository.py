@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from graphmem._temporal import from_ms, to_ms
@@ -18,6 +18,8 @@ from graphmem.store._queries import Segment
 from graphmem.types import Entity, Fact, HistoryEvent, Scope
 
 __all__ = ["ExpansionEdge", "MemoryRepository", "TimeFilter", "fact_from_row"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 # The vector index is over-fetched by this factor before the scope filter; if fewer than `limit`
 # rows survive, an exact scan of the scope runs instead (never "top-k then filter").
@@ -60,10 +62,10 @@ def fact_from_row(row: Mapping[str, Any], episode_ids: Sequence[str] = ()) -> Fa
         object=row.get("object"),
         valid_from=from_ms(row.get("valid_from")),
         valid_to=from_ms(row.get("valid_to")),
-        recorded_at=from_ms(row.get("recorded_at")) or from_ms(0),
+        recorded_at=from_ms(row.get("recorded_at") or 0) or _EPOCH,
         expired_at=from_ms(row.get("expired_at")),
         updated_at=from_ms(row.get("updated_at")),
-        confidence=float(row.get("confidence") if row.get("confidence") is not None else 1.0),
+        confidence=float(row.get("confidence") or 1.0),
         mentions=int(row.get("mentions") or 1),
         hash=row.get("hash") or "",
         metadata=json.loads(metadata) if metadata else {},
@@ -154,9 +156,7 @@ class MemoryRepository:
 
     def list_facts(self, scope: Scope, *, limit: int, include_expired: bool = False) -> list[Fact]:
         """The scope's facts, newest first."""
-        rows = self._scoped(
-            "facts/list", scope, limit=limit, include_expired=include_expired
-        )
+        rows = self._scoped("facts/list", scope, limit=limit, include_expired=include_expired)
         return [fact_from_row(row["fact"]) for row in rows]
 
     def facts_by_hash(self, scope: Scope, hashes: Sequence[str]) -> list[Fact]:
@@ -206,9 +206,10 @@ class MemoryRepository:
 
     def list_entities(self, scope: Scope, *, limit: int = 1_000) -> list[Entity]:
         """The scope's entities."""
-        return [_entity_from_row(row["entity"]) for row in self._scoped(
-            "entities/list", scope, limit=limit
-        )]
+        return [
+            _entity_from_row(row["entity"])
+            for row in self._scoped("entities/list", scope, limit=limit)
+        ]
 
     def history(self, memory_id: str) -> list[HistoryEvent]:
         """Every recorded change of one memory, oldest first."""
@@ -221,7 +222,7 @@ class MemoryRepository:
                 old_memory=row["event"].get("old_memory"),
                 new_memory=row["event"].get("new_memory"),
                 actor=row["event"].get("actor"),
-                created_at=from_ms(row["event"]["created_at"]),
+                created_at=from_ms(row["event"]["created_at"]) or _EPOCH,
                 is_deleted=bool(row["event"].get("is_deleted")),
             )
             for row in rows
@@ -263,15 +264,13 @@ class MemoryRepository:
             )
         return [(row["id"], row["name"], float(row["similarity"])) for row in rows]
 
-    def similar_entities(
-        self, scope: Scope, vector: Sequence[float], limit: int
-    ) -> list[Row]:
+    def similar_entities(self, scope: Scope, vector: Sequence[float], limit: int) -> list[Row]:
         """Exact nearest entities in the scope (for entity resolution): id, name, type, key."""
-        return self._scoped(
-            "search/vector_entities_exact", scope, vector=list(vector), limit=limit
-        )
+        return self._scoped("search/vector_entities_exact", scope, vector=list(vector), limit=limit)
 
-    def fulltext_entities(self, scope: Scope, text: str, limit: int) -> list[tuple[str, str, float]]:
+    def fulltext_entities(
+        self, scope: Scope, text: str, limit: int
+    ) -> list[tuple[str, str, float]]:
         """Entities whose name or alias matches words of ``text``."""
         query = self.store.dialect.fulltext_query(text)
         if query is None:
