@@ -156,7 +156,13 @@ class MemoryRepository:
 
     def list_facts(self, scope: Scope, *, limit: int, include_expired: bool = False) -> list[Fact]:
         """The scope's facts, newest first."""
-        rows = self._scoped("facts/list", scope, limit=limit, include_expired=include_expired)
+        rows = self._scoped(
+            "facts/list",
+            scope,
+            limit=limit,
+            include_expired=include_expired,
+            now=to_ms(datetime.now(timezone.utc)),
+        )
         return [fact_from_row(row["fact"]) for row in rows]
 
     def facts_by_hash(self, scope: Scope, hashes: Sequence[str]) -> list[Fact]:
