@@ -8,13 +8,14 @@ worker thread (``asyncio.to_thread``), so no event loop is ever blocked.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from datetime import datetime
 from typing import Any
 
 from graphmem._messages import normalize_messages, validate_text
-from graphmem._temporal import Clock, ensure_utc, system_clock
+from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder, SentenceTransformerEmbedder
 from graphmem.errors import InputError, NotFoundError
@@ -82,6 +83,36 @@ class _BaseMemory:
         if not isinstance(memory_id, str) or not memory_id.strip() or len(memory_id) > 128:
             raise InputError(f"memory_id must be a non-empty string, got {memory_id!r}")
         return memory_id
+
+    @staticmethod
+    def _time(value: object, what: str) -> datetime | None:
+        """A datetime or an ISO-8601 string (``Z`` allowed), as UTC; ``None`` stays ``None``."""
+        if value is None or isinstance(value, datetime):
+            return parse_time(value)
+        if isinstance(value, str):
+            try:
+                return parse_time(value)
+            except ValueError as exc:
+                raise InputError(f"{what} is not an ISO-8601 time: {value!r}") from exc
+        raise InputError(f"{what} must be a datetime or an ISO-8601 string, not {value!r}")
+
+    @staticmethod
+    def _metadata(metadata: object) -> dict[str, Any] | None:
+        if metadata is None:
+            return None
+        if not isinstance(metadata, dict):
+            raise InputError("metadata must be a dict")
+        try:
+            json.dumps(metadata)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"metadata must be JSON-serializable: {exc}") from exc
+        return metadata
+
+    @staticmethod
+    def _flag(value: object, what: str) -> bool:
+        if not isinstance(value, bool):
+            raise InputError(f"{what} must be True or False, got {value!r}")
+        return value
 
     def _now(self) -> datetime:
         return ensure_utc(self._clock())
@@ -193,9 +224,8 @@ class Memory(_BaseMemory):
         """
         scope = self._scope(user_id, agent_id, run_id)
         parsed = normalize_messages(messages, max_chars=self.config.max_text_chars)
-        if metadata is not None and not isinstance(metadata, dict):
-            raise InputError("metadata must be a dict")
-        when = ensure_utc(occurred_at) if occurred_at is not None else self._now()
+        metadata = self._metadata(metadata)
+        when = self._time(occurred_at, "occurred_at") or self._now()
         digest = content_hash(parsed, when)
         self._ensure_ready()
         duplicate = self._repository.find_episode(scope, digest)
@@ -270,11 +300,11 @@ class Memory(_BaseMemory):
             query=text,
             scope=scope,
             limit=self._limit(limit),
-            as_of=ensure_utc(as_of) if as_of is not None else self._now(),
+            as_of=self._time(as_of, "as_of") or self._now(),
             as_of_given=as_of is not None,
-            include_history=include_history,
+            include_history=self._flag(include_history, "include_history"),
             threshold=threshold,
-            filters=dict(filters or {}),
+            filters=_filters(filters),
             hops=self.config.search.hops if hops is None else hops,
             fanout=self.config.search.fanout,
         )
@@ -312,7 +342,9 @@ class Memory(_BaseMemory):
         scope = self._scope(user_id, agent_id, run_id)
         self._ensure_ready()
         return self._repository.list_facts(
-            scope, limit=self._limit(limit), include_expired=include_expired
+            scope,
+            limit=self._limit(limit),
+            include_expired=self._flag(include_expired, "include_expired"),
         )
 
     def update(self, memory_id: str, data: str, **scope_ids: str | None) -> MemoryEvent:
@@ -492,6 +524,14 @@ class AsyncMemory:
     async def close(self) -> None:
         """See :meth:`Memory.close`."""
         await asyncio.to_thread(self._sync.close)
+
+
+def _filters(filters: object) -> dict[str, Any]:
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise InputError(f"filters must be a dict, not {type(filters).__name__}")
+    return dict(filters)
 
 
 def _actor(scope: Scope) -> str | None:

@@ -46,7 +46,7 @@ UTCDateTime = Annotated[datetime, AfterValidator(ensure_utc)]
 
 EventType = Literal["ADD", "UPDATE", "DELETE", "INVALIDATE", "MERGE", "NOOP"]
 
-_SCOPE_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,256}$")
+_SCOPE_ID = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
 
 
 class _Model(BaseModel):
@@ -77,7 +77,7 @@ class Scope(_Model):
     def _well_formed(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not isinstance(value, str) or not _SCOPE_ID.match(value) or not value.strip():
+        if not isinstance(value, str) or not _SCOPE_ID.fullmatch(value) or not value.strip():
             raise ScopeError(
                 "scope ids must be non-blank strings of 1-256 characters without control "
                 f"characters, got {value!r}"

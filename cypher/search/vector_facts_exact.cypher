@@ -2,7 +2,7 @@
 // and whenever the index pass left fewer than $limit in-scope rows.
 // params: $vector, $limit, $as_of, $include_history, scope ids   returns: id, similarity
 MATCH (f:Fact)
-WHERE {{scope f}} AND ($include_history OR ((f.valid_from IS NULL OR f.valid_from <= $as_of) AND (f.valid_to IS NULL OR f.valid_to > $as_of)))
+WHERE {{scope f}} AND f.embedding IS NOT NULL AND ($include_history OR ((f.valid_from IS NULL OR f.valid_from <= $as_of) AND (f.valid_to IS NULL OR f.valid_to > $as_of)))
 WITH f, vector.similarity.cosine(f.embedding, $vector) AS score
 RETURN f.id AS id, 2 * score - 1 AS similarity
 ORDER BY similarity DESC

@@ -311,7 +311,7 @@ def test_ontology_cardinality_is_honoured(make_memory):
                 relation(
                     "Alice",
                     "LIVES_IN",
-                    "Rome" if car == "Golf" else "Rome",
+                    "Rome",
                     "Alice lives in Rome.",
                     since,
                 ),
