@@ -1,0 +1,1 @@
+"""The graphmem benchmark suite: data generators, runners and their results."""
