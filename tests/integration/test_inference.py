@@ -1,7 +1,9 @@
 """add(infer=True) end to end: scripted LLM answers, real FalkorDB, real embeddings.
 
-The LLM is a ScriptedLLM replaying extract_memory / resolve_memory answers (no model runs here);
-everything after the tool call is the real pipeline.
+The extract_memory / resolve_memory answers are scripted (no model runs here), and every
+scenario runs through each of the three drivers of ``llm_drivers``: a ScriptedLLM, an
+OpenAIProvider talking real HTTP to a local fake OpenAI server, and a LangChainProvider over a
+fake tool-calling chat model. Everything after the model's answer is the real pipeline.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from llm_drivers import DRIVERS, LLMDriver, fast_retries, make_driver
 
-from graphmem import ExtractionError, Memory, MemoryConfig, Scope
-from graphmem.embed import SentenceTransformerEmbedder
+from graphmem import ExtractionError, LLMUnavailableError, Memory, MemoryConfig, Scope
 from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology, RelationType
-from graphmem.llm import ScriptedLLM
 from graphmem.store._repository import TimeFilter
 
 USER = "u1"
@@ -44,33 +45,29 @@ def extraction(entities=(), relations=(), facts=()) -> dict[str, Any]:
     return {"entities": list(entities), "relations": list(relations), "facts": list(facts)}
 
 
-@pytest.fixture(scope="module")
-def embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder()
+@pytest.fixture(params=DRIVERS)
+def make_memory(request, data_dir, embedder):
+    """``make(script, ontology=None) -> (memory, driver)``, once per driver of ``DRIVERS``.
 
+    ``data_dir`` and ``embedder`` are the session's (tests/conftest.py): one FalkorDB server and
+    one MiniLM for every test; each memory gets its own graph.
+    """
+    made: list[tuple[Memory, LLMDriver]] = []
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(tmp_path_factory.mktemp("inference"))
-
-
-@pytest.fixture
-def make_memory(data_dir, embedder):
-    made: list[Memory] = []
-
-    def make(script: list[Any], ontology: Ontology | None = None) -> tuple[Memory, ScriptedLLM]:
-        llm = ScriptedLLM(script)
+    def make(script: list[Any], ontology: Ontology | None = None) -> tuple[Memory, LLMDriver]:
+        driver = make_driver(request.param, script)
         config = MemoryConfig.from_dict(
-            {"graph_store": {"data_dir": data_dir, "graph": f"t_{uuid.uuid4().hex}"}}
+            {"graph_store": {"data_dir": str(data_dir), "graph": f"t_{uuid.uuid4().hex}"}}
         )
-        memory = Memory(config, embedder=embedder, llm=llm, ontology=ontology)
-        made.append(memory)
-        return memory, llm
+        memory = Memory(config, embedder=embedder, llm=driver.llm, ontology=ontology)
+        made.append((memory, driver))
+        return memory, driver
 
     yield make
-    for memory in made:
+    for memory, driver in made:
         memory.reset()
         memory.close()
+        driver.close()
 
 
 def texts(facts) -> set[str]:
@@ -82,7 +79,7 @@ def current(memory: Memory) -> set[str]:
 
 
 def test_a_move_supersedes_the_old_home_and_keeps_history(make_memory):
-    memory, llm = make_memory(
+    memory, driver = make_memory(
         [
             extraction(
                 [entity("Alice"), entity("Berlin", "Place")],
@@ -112,7 +109,7 @@ def test_a_move_supersedes_the_old_home_and_keeps_history(make_memory):
     )
     first = memory.add("Alice lives in Berlin.", user_id=USER, occurred_at=at(2021, 3, 5))
     second = memory.add("Alice moved to Paris.", user_id=USER, occurred_at=at(2023, 5, 5))
-    assert llm.calls == 2 and first.usage.calls == 1 and second.usage.calls == 1
+    assert driver.calls == 2 and first.usage.calls == 1 and second.usage.calls == 1
     assert [e.event for e in second.events] == ["ADD", "INVALIDATE"]
     assert current(memory) == {"Alice lives in Paris."}
     berlin_id = first.events[0].id
@@ -145,7 +142,7 @@ def test_a_repeated_fact_merges(make_memory):
 
 def test_unrelated_facts_about_one_person_stay_valid(make_memory):
     # Graphiti #1728: unrelated facts must not invalidate each other.
-    memory, llm = make_memory(
+    memory, driver = make_memory(
         [
             extraction(
                 [entity("Alice"), entity("Berlin", "Place")],
@@ -167,7 +164,7 @@ def test_unrelated_facts_about_one_person_stay_valid(make_memory):
         "Alice works at Acme, plays chess, has two cats.", user_id=USER, occurred_at=at(2022)
     )
     assert {e.event for e in result.events} == {"ADD"}
-    assert llm.calls == 2  # no resolution call was needed
+    assert driver.calls == 2  # no resolution call was needed
     assert current(memory) == {
         "Alice lives in Berlin.",
         "Alice is vegetarian.",
@@ -213,7 +210,7 @@ def test_an_older_fact_told_later_does_not_supersede(make_memory):
 
 
 def test_relative_times_are_resolved_against_occurred_at(make_memory):
-    memory, llm = make_memory(
+    memory, driver = make_memory(
         [
             extraction(
                 [entity("Alice"), entity("Oslo", "Place")],
@@ -226,7 +223,7 @@ def test_relative_times_are_resolved_against_occurred_at(make_memory):
         ]
     )
     result = memory.add("Alice moved to Oslo last week.", user_id=USER, occurred_at=at(2022, 2, 28))
-    request = llm.requests[0]
+    request = driver.requests[0]
     assert "2022-02-28T00:00:00+00:00" in request.system
     assert "2022-02-28T00:00:00+00:00" in request.messages[0]["content"]
     assert memory.get(result.events[0].id).valid_from == at(2022, 2, 21)
@@ -271,7 +268,7 @@ def test_a_revived_fact_is_new(make_memory):
 
 
 def test_agent_facts_are_the_agents(make_memory):
-    memory, llm = make_memory(
+    memory, driver = make_memory(
         [
             extraction(
                 [entity("helper-bot", "Agent"), entity("French", "Concept")],
@@ -288,7 +285,7 @@ def test_agent_facts_are_the_agents(make_memory):
         agent_id="helper-bot",
         occurred_at=at(2024),
     )
-    assert 'named "helper-bot" (type Agent)' in llm.requests[0].system
+    assert 'named "helper-bot" (type Agent)' in driver.requests[0].system
     hits = memory.search("Which language does the assistant use?", agent_id="helper-bot")
     assert hits.hits[0].fact.text == "helper-bot answers in French."
     assert hits.hits[0].fact.agent_id == "helper-bot"
@@ -318,7 +315,7 @@ def test_ontology_cardinality_is_honoured(make_memory):
             ],
         )
 
-    memory, llm = make_memory(
+    memory, driver = make_memory(
         [
             owns("Golf", "2020-01-01T00:00:00Z"),
             extraction(
@@ -349,11 +346,11 @@ def test_ontology_cardinality_is_honoured(make_memory):
         "Alice lives in Rome.",
         "Alice lives in Milan.",
     }
-    assert llm.calls == 2
+    assert driver.calls == 2
 
 
 def test_ambiguous_facts_cost_one_batched_resolution_call(make_memory):
-    memory, llm = make_memory(
+    memory, driver = make_memory(
         [
             extraction(
                 [entity("Alice")], facts=[{"text": "Alice is vegetarian.", "about": ["Alice"]}]
@@ -373,10 +370,10 @@ def test_ambiguous_facts_cost_one_batched_resolution_call(make_memory):
     )
     first = memory.add("Alice is vegetarian.", user_id=USER, occurred_at=at(2021))
     result = memory.add("Alice eats meat again.", user_id=USER, occurred_at=at(2023))
-    assert llm.calls == 3 and result.usage.calls == 2
-    assert llm.requests[2].tool_name == "resolve_memory"
-    assert '"id": 0' in llm.requests[2].messages[0]["content"]  # small integer ids, no UUIDs
-    assert first.events[0].id not in llm.requests[2].messages[0]["content"]
+    assert driver.calls == 3 and result.usage.calls == 2
+    assert driver.requests[2].tool_name == "resolve_memory"
+    assert '"id": 0' in driver.requests[2].messages[0]["content"]  # small integer ids, no UUIDs
+    assert first.events[0].id not in driver.requests[2].messages[0]["content"]
     assert [e.event for e in result.events] == ["ADD", "INVALIDATE"]
     assert current(memory) == {"Alice is no longer vegetarian."}
 
@@ -407,14 +404,16 @@ def test_hostile_names_are_values_never_cypher(make_memory):
 
 
 def test_broken_answers_retry_once_then_fail_writing_nothing(make_memory):
-    memory, llm = make_memory(["{not json", {"entities": "nope"}])
+    memory, driver = make_memory(["{not json", {"entities": "nope"}])
     with pytest.raises(ExtractionError) as failure:
         memory.add("Alice lives in Berlin.", user_id=USER, occurred_at=at(2024))
-    assert llm.calls == 2
+    assert driver.calls == 2
     assert failure.value.errors
-    assert "validation" in llm.requests[1].messages[-1]["content"].lower() or len(
-        llm.requests[1].messages
-    ) > len(llm.requests[0].messages)
+    # the raw text reached the provider as invalid tool arguments and was shown back verbatim
+    assert driver.requests[1].messages[-2] == {"role": "assistant", "content": "{not json"}
+    assert "validation" in driver.requests[1].messages[-1]["content"].lower() or len(
+        driver.requests[1].messages
+    ) > len(driver.requests[0].messages)
     assert memory.get_all(user_id=USER) == []
     assert memory._repository.recent_episodes(Scope(user_id=USER), at(2100), 5) == []
 
@@ -485,3 +484,30 @@ def test_nicknames_resolve_to_one_entity(make_memory):
     ]
     assert [p.name for p in people] == ["Robert Smith"]
     assert current(memory) == {"Robert Smith lives in Oslo."}
+
+
+def test_a_rate_limit_is_retried_and_counted(make_memory):
+    memory, driver = make_memory(
+        [
+            429,
+            extraction(
+                [entity("Alice")], facts=[{"text": "Alice is vegetarian.", "about": ["Alice"]}]
+            ),
+        ]
+    )
+    slept = fast_retries(memory)
+    result = memory.add("Alice is vegetarian.", user_id=USER, occurred_at=at(2024))
+    assert driver.calls == 2 and len(slept) == 1
+    assert (result.usage.calls, result.usage.retries) == (2, 1)
+    assert driver.requests[1].messages == driver.requests[0].messages  # the same request again
+    assert current(memory) == {"Alice is vegetarian."}
+
+
+def test_an_unusable_llm_fails_at_once_writing_nothing(make_memory):
+    memory, driver = make_memory([LLMUnavailableError("no quota left"), extraction()])
+    slept = fast_retries(memory)
+    with pytest.raises(LLMUnavailableError):
+        memory.add("Alice is vegetarian.", user_id=USER, occurred_at=at(2024))
+    assert driver.calls == 1 and driver.remaining == 1 and slept == []
+    assert memory.get_all(user_id=USER) == []
+    assert memory._repository.recent_episodes(Scope(user_id=USER), at(2100), 5) == []
