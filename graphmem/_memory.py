@@ -38,6 +38,7 @@ __all__ = ["AsyncMemory", "Memory"]
 logger = logging.getLogger("graphmem")
 
 MAX_LIMIT = 1_000
+MAX_HOPS = 4  # as SearchConfig.hops
 
 
 class _BaseMemory:
@@ -303,9 +304,9 @@ class Memory(_BaseMemory):
             as_of=self._time(as_of, "as_of") or self._now(),
             as_of_given=as_of is not None,
             include_history=self._flag(include_history, "include_history"),
-            threshold=threshold,
+            threshold=_threshold(threshold),
             filters=_filters(filters),
-            hops=self.config.search.hops if hops is None else hops,
+            hops=self.config.search.hops if hops is None else _hops(hops),
             fanout=self.config.search.fanout,
         )
         self._ensure_ready()
@@ -524,6 +525,20 @@ class AsyncMemory:
     async def close(self) -> None:
         """See :meth:`Memory.close`."""
         await asyncio.to_thread(self._sync.close)
+
+
+def _hops(hops: object) -> int:
+    if not isinstance(hops, int) or isinstance(hops, bool) or not 0 <= hops <= MAX_HOPS:
+        raise InputError(f"hops must be an integer from 0 to {MAX_HOPS}, got {hops!r}")
+    return hops
+
+
+def _threshold(threshold: object) -> float | None:
+    if threshold is None:
+        return None
+    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool):
+        raise InputError(f"threshold must be a number, got {threshold!r}")
+    return float(threshold)
 
 
 def _filters(filters: object) -> dict[str, Any]:

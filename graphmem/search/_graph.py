@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from graphmem.embed import Embedder
 from graphmem.search._fusion import personalized_pagerank
-from graphmem.store._repository import MemoryRepository, TimeFilter
+from graphmem.store._repository import ExpansionEdge, MemoryRepository, TimeFilter
 from graphmem.types import PathStep, Scope
 
 __all__ = ["GraphCandidates", "GraphExpander"]
@@ -22,7 +22,7 @@ ENTITY_SIMILARITY_FLOOR = 0.55
 FRONTIER_LIMIT = 40
 # Similarity of unrelated short phrases under MiniLM sits near this; only the excess counts.
 RELEVANCE_BASELINE = 0.15
-HOP_PENALTY = 0.05
+HOP_PENALTY = 0.08
 
 
 @dataclass
@@ -38,9 +38,27 @@ class GraphCandidates:
 
 @dataclass
 class _Reach:
+    """The best path found to an entity, and its score.
+
+    score = seed weight + the relevance of each *distinct* relationship type on the path
+    (a type repeated adds nothing) - HOP_PENALTY per hop, so a longer path wins only when its
+    extra hops are about the query ("where does Alice's manager live": MANAGED_BY, LIVES_IN).
+    """
+
     path: list[PathStep]
     score: float
-    facts: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    types: frozenset[str] = frozenset()
+
+    def extend(self, edge: ExpansionEdge, gain: float, names: dict[str, str]) -> _Reach:
+        step = _step(names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing)
+        added = 0.0 if edge.rel_type in self.types else gain
+        return _Reach(
+            [*self.path, step],
+            self.score + added - HOP_PENALTY,
+            (*self.entities, edge.to_id),
+            self.types | {edge.rel_type},
+        )
 
 
 class GraphExpander:
@@ -70,35 +88,33 @@ class GraphExpander:
             return result
         result.seeds = {entity_id: name for entity_id, (name, _) in seeds.items()}
         names = dict(result.seeds)
-        reach: dict[str, _Reach] = {eid: _Reach([], weight) for eid, (_, weight) in seeds.items()}
+        reach: dict[str, _Reach] = {
+            eid: _Reach([], weight, entities=(eid,)) for eid, (_, weight) in seeds.items()
+        }
         fact_scores: dict[str, float] = {}
         edges_for_rank: list[tuple[str, str, float]] = []
         frontier = list(seeds)
-        for hop in range(1, hops + 1):
+        for _hop in range(hops):
             edges = self._repository.expand(scope, frontier, when, fanout)
             relevance = self._relevance([edge.rel_type for edge in edges], vector)
-            next_frontier: list[str] = []
+            improved: set[str] = set()
             for edge in edges:
                 names.setdefault(edge.to_id, edge.to_name)
                 origin = reach[edge.from_id]
-                if any(step_fact == edge.fact_id for step_fact in origin.facts):
-                    continue  # never walk back along the path that led here
+                if edge.to_id in origin.entities:
+                    continue  # paths are simple: never revisit an entity
                 gain = relevance[edge.rel_type]
-                score = origin.score + gain - HOP_PENALTY * hop
-                step = _step(
-                    names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing
-                )
-                if score > fact_scores.get(edge.fact_id, -math.inf):
-                    fact_scores[edge.fact_id] = score
-                    result.paths[edge.fact_id] = [*origin.path, step]
-                    result.endpoints[edge.fact_id] = edge.to_id
+                extended = origin.extend(edge, gain, names)
                 edges_for_rank.append((edge.from_id, edge.to_id, 0.05 + gain))
-                if edge.to_id not in reach:
-                    reach[edge.to_id] = _Reach(
-                        [*origin.path, step], score, (*origin.facts, edge.fact_id)
-                    )
-                    next_frontier.append(edge.to_id)
-            frontier = sorted(next_frontier, key=lambda e: -reach[e].score)[:FRONTIER_LIMIT]
+                if extended.score > fact_scores.get(edge.fact_id, -math.inf):
+                    fact_scores[edge.fact_id] = extended.score
+                    result.paths[edge.fact_id] = extended.path
+                    result.endpoints[edge.fact_id] = edge.to_id
+                known = reach.get(edge.to_id)
+                if known is None or extended.score > known.score:
+                    reach[edge.to_id] = extended
+                    improved.add(edge.to_id)
+            frontier = sorted(improved, key=lambda e: -reach[e].score)[:FRONTIER_LIMIT]
             if not frontier:
                 break
         self._add_unary_facts(scope, seeds, when, fanout, fact_scores, reach)
@@ -119,7 +135,7 @@ class GraphExpander:
         ):
             if similarity >= ENTITY_SIMILARITY_FLOOR:
                 seeds.setdefault(entity_id, (name, similarity))
-        if extra_seed_facts:
+        if extra_seed_facts and not seeds:
             for row in self._repository.fact_entities(scope, extra_seed_facts):
                 seeds.setdefault(row["entity_id"], (row["name"], 0.5))
         return seeds

@@ -75,7 +75,12 @@ class HybridSearcher:
             "fulltext": [fact_id for fact_id, _ in keyword],
             "graph": graph.ranked[:pool],
         }
-        fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k)
+        weights = {
+            "vector": 1.0,
+            "fulltext": self._config.keyword_weight,
+            "graph": self._config.graph_weight,
+        }
+        fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
         ordered = sorted(fused, key=lambda fact_id: -fused[fact_id])
         similarity = dict(dense)
         return self._shape(request, ordered[: pool * 2], fused, rankings, graph, similarity)
