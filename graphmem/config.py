@@ -63,10 +63,10 @@ class EmbedderConfig(_Config):
 class SearchConfig(_Config):
     """Defaults of ``search()``; see README "Search" for what each knob does."""
 
-    hops: int = Field(default=2, ge=0, le=4)
+    hops: int = Field(default=3, ge=0, le=4)
     fanout: int = Field(default=25, ge=1, le=1_000)
-    rrf_k: int = Field(default=60, ge=1)
-    graph_weight: float = Field(default=2.0, ge=0.0)
+    rrf_k: int = Field(default=10, ge=1)
+    graph_weight: float = Field(default=4.0, ge=0.0)
     keyword_weight: float = Field(default=1.0, ge=0.0)
     pagerank_weight: float = Field(default=1.0, ge=0.0)
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)

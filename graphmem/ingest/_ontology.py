@@ -37,6 +37,8 @@ class RelationType(BaseModel):
 
     name: str
     cardinality: Literal["single", "multi"] = "multi"
+    symmetric: bool = False
+    """Direction carries no meaning (A PARTNER_OF B == B PARTNER_OF A)."""
     subject_types: tuple[str, ...] = ()
     object_types: tuple[str, ...] = ()
     description: str = ""
@@ -79,6 +81,11 @@ class Ontology(BaseModel):
         relation = self.relation(predicate) if predicate else None
         return relation is not None and relation.cardinality == "single"
 
+    def is_symmetric(self, predicate: str | None) -> bool:
+        """True if the predicate reads the same both ways."""
+        relation = self.relation(predicate) if predicate else None
+        return relation is not None and relation.symmetric
+
     def entity_type_names(self) -> list[str]:
         """Names of the declared entity types."""
         return [t.name for t in self.entity_types]
@@ -95,15 +102,19 @@ DEFAULT_ONTOLOGY = Ontology(
     relation_types=(
         RelationType(name="LIVES_IN", cardinality="single", object_types=("Place",)),
         RelationType(name="WORKS_AT", cardinality="single", object_types=("Organization",)),
-        RelationType(name="MARRIED_TO", cardinality="single", object_types=("Person",)),
-        RelationType(name="PARTNER_OF", cardinality="single", object_types=("Person",)),
+        RelationType(
+            name="MARRIED_TO", cardinality="single", symmetric=True, object_types=("Person",)
+        ),
+        RelationType(
+            name="PARTNER_OF", cardinality="single", symmetric=True, object_types=("Person",)
+        ),
         RelationType(name="MANAGED_BY", cardinality="single", object_types=("Person",)),
         RelationType(name="BORN_IN", cardinality="single", object_types=("Place",)),
         RelationType(name="HAS_JOB_TITLE", cardinality="single"),
-        RelationType(name="SIBLING_OF", object_types=("Person",)),
+        RelationType(name="SIBLING_OF", symmetric=True, object_types=("Person",)),
         RelationType(name="PARENT_OF", object_types=("Person",)),
-        RelationType(name="FRIEND_OF", object_types=("Person",)),
-        RelationType(name="KNOWS", object_types=("Person",)),
+        RelationType(name="FRIEND_OF", symmetric=True, object_types=("Person",)),
+        RelationType(name="KNOWS", symmetric=True, object_types=("Person",)),
         RelationType(name="HAS_PET", object_types=("Pet",)),
         RelationType(name="ENJOYS", object_types=("Activity", "Thing", "Concept")),
         RelationType(name="LIKES"),

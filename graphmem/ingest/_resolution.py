@@ -3,7 +3,8 @@
 For each new fact, against current facts that share an entity with it (never the whole scope):
 
 1. same text, or same (subject, predicate, object), or near-identical meaning -> MERGE;
-2. a single-valued predicate with another object for the same subject -> the newer value wins:
+2. a single-valued predicate with another object for the same subject (either end, for a
+   symmetric predicate such as PARTNER_OF) -> the newer value wins:
    the old fact is INVALIDATED at the new fact's ``valid_from``; a new fact dated *before* the
    current one is stored as history (its ``valid_to`` closes at the current one's start);
    a new fact that is already closed (has ``valid_to``) never invalidates anything;
@@ -119,8 +120,11 @@ def resolve_by_rules(
         similarity: candidate id -> cosine similarity to the new fact's text.
     """
     text_key = fact.text.casefold().strip()
+    symmetric = ontology.is_symmetric(fact.predicate)
     for candidate in candidates:
-        if candidate.text.casefold().strip() == text_key or _same_triple(fact, candidate):
+        if candidate.text.casefold().strip() == text_key or _same_triple(
+            fact, candidate, symmetric
+        ):
             return Outcome("MERGE", merge_into=candidate.id)
     close = [c for c in candidates if similarity.get(c.id, 0.0) >= NEAR_DUPLICATE_SIMILARITY]
     if close and not _conflicting_objects(fact, close[0]):
@@ -128,13 +132,7 @@ def resolve_by_rules(
 
     outcome = Outcome("ADD")
     if fact.predicate and fact.subject_key:
-        same_slot = [
-            c
-            for c in candidates
-            if c.predicate == fact.predicate
-            and c.subject_key == fact.subject_key
-            and c.object_key != fact.object_key
-        ]
+        same_slot = [c for c in candidates if _same_slot(fact, c, symmetric)]
         if ontology.is_single_valued(fact.predicate):
             _supersede_or_archive(index, fact, same_slot, outcome)
         elif ontology.relation(fact.predicate) is None:
@@ -150,13 +148,22 @@ def resolve_by_rules(
     return outcome
 
 
-def _same_triple(fact: ProposedFact, candidate: Candidate) -> bool:
-    return (
-        fact.predicate is not None
-        and fact.predicate == candidate.predicate
-        and fact.subject_key == candidate.subject_key
-        and fact.object_key == candidate.object_key
-    )
+def _same_triple(fact: ProposedFact, candidate: Candidate, symmetric: bool) -> bool:
+    if fact.predicate is None or fact.predicate != candidate.predicate:
+        return False
+    if symmetric:
+        return {fact.subject_key, fact.object_key} == {candidate.subject_key, candidate.object_key}
+    return fact.subject_key == candidate.subject_key and fact.object_key == candidate.object_key
+
+
+def _same_slot(fact: ProposedFact, candidate: Candidate, symmetric: bool) -> bool:
+    """Another value for the same subject (for a symmetric predicate: for either end)."""
+    if candidate.predicate != fact.predicate or _same_triple(fact, candidate, symmetric):
+        return False
+    if symmetric:
+        ends = {fact.subject_key, fact.object_key}
+        return bool(ends & {candidate.subject_key, candidate.object_key})
+    return candidate.subject_key == fact.subject_key
 
 
 def _conflicting_objects(fact: ProposedFact, candidate: Candidate) -> bool:

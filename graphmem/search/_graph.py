@@ -22,7 +22,9 @@ ENTITY_SIMILARITY_FLOOR = 0.55
 FRONTIER_LIMIT = 40
 # Similarity of unrelated short phrases under MiniLM sits near this; only the excess counts.
 RELEVANCE_BASELINE = 0.15
-HOP_PENALTY = 0.08
+HOP_PENALTY = 0.12
+# A relationship type met again on one path counts this much ("manager of X's manager").
+REPEATED_TYPE_FACTOR = 0.5
 
 
 @dataclass
@@ -41,7 +43,7 @@ class _Reach:
     """The best path found to an entity, and its score.
 
     score = seed weight + the relevance of each *distinct* relationship type on the path
-    (a type repeated adds nothing) - HOP_PENALTY per hop, so a longer path wins only when its
+    (a repeated type counts REPEATED_TYPE_FACTOR) - HOP_PENALTY per hop, so a longer path wins only when its
     extra hops are about the query ("where does Alice's manager live": MANAGED_BY, LIVES_IN).
     """
 
@@ -52,7 +54,7 @@ class _Reach:
 
     def extend(self, edge: ExpansionEdge, gain: float, names: dict[str, str]) -> _Reach:
         step = _step(names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing)
-        added = 0.0 if edge.rel_type in self.types else gain
+        added = gain * REPEATED_TYPE_FACTOR if edge.rel_type in self.types else gain
         return _Reach(
             [*self.path, step],
             self.score + added - HOP_PENALTY,
@@ -94,15 +96,16 @@ class GraphExpander:
         fact_scores: dict[str, float] = {}
         edges_for_rank: list[tuple[str, str, float]] = []
         frontier = list(seeds)
+        relevance = self._relevance(self._repository.relationship_types(), vector)
         for _hop in range(hops):
-            edges = self._repository.expand(scope, frontier, when, fanout)
-            relevance = self._relevance([edge.rel_type for edge in edges], vector)
+            edges = self._repository.expand(scope, frontier, when, fanout, relevance)
+            relevance.update(self._relevance([edge.rel_type for edge in edges], vector))
             improved: set[str] = set()
             for edge in edges:
                 names.setdefault(edge.to_id, edge.to_name)
                 origin = reach[edge.from_id]
-                if edge.to_id in origin.entities:
-                    continue  # paths are simple: never revisit an entity
+                if edge.to_id in origin.entities or len(origin.path) >= hops:
+                    continue  # simple paths of at most `hops` steps
                 gain = relevance[edge.rel_type]
                 extended = origin.extend(edge, gain, names)
                 edges_for_rank.append((edge.from_id, edge.to_id, 0.05 + gain))

@@ -284,14 +284,29 @@ class MemoryRepository:
         rows = self._scoped("search/fulltext_entities", scope, query=query, limit=limit)
         return [(row["id"], row["name"], float(row["score"])) for row in rows]
 
+    def relationship_types(self) -> list[str]:
+        """Every relationship type in the graph."""
+        return [row["type"] for row in self.store.run("schema/relationship_types")]
+
     def expand(
-        self, scope: Scope, entity_ids: Sequence[str], when: TimeFilter, fanout: int
+        self,
+        scope: Scope,
+        entity_ids: Sequence[str],
+        when: TimeFilter,
+        fanout: int,
+        weights: Mapping[str, float] | None = None,
     ) -> list[ExpansionEdge]:
-        """One hop of typed relationships from ``entity_ids``, at most ``fanout`` per entity."""
+        """One hop of typed relationships from ``entity_ids``, at most ``fanout`` per entity,
+        preferring the types with the highest ``weights``."""
         if not entity_ids:
             return []
         rows = self._scoped(
-            "search/expand", scope, ids=list(entity_ids), fanout=fanout, **when.params()
+            "search/expand",
+            scope,
+            ids=list(entity_ids),
+            fanout=fanout,
+            weights=dict(weights or {}),
+            **when.params(),
         )
         return [ExpansionEdge(**row) for row in rows]
 

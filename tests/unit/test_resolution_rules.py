@@ -184,3 +184,19 @@ def test_batch_of_one_slot_is_chained():
     assert lyon.valid_to == t(2021)
     assert berlin.valid_to is None
     assert hobby.valid_to is None
+
+
+def test_symmetric_single_valued_relations_supersede_from_either_end():
+    # "Chiara and Sven are partners" then "Sven and Rosa became partners": Sven's old partner
+    # ends although Sven was the object of the first fact.
+    old_partner = old("p1", "Chiara and Sven are partners.", "PARTNER_OF", "chiara", "sven", t(2020))
+    fact = new("Sven and Rosa became partners.", "PARTNER_OF", "sven", "rosa", t(2023))
+    outcome = resolve_by_rules(0, fact, [old_partner], DEFAULT_ONTOLOGY, {})
+    assert [s.old_id for s in outcome.supersedes] == ["p1"]
+
+
+def test_symmetric_relation_stated_the_other_way_round_merges():
+    first = old("p1", "Chiara and Sven are partners.", "PARTNER_OF", "chiara", "sven", t(2020))
+    fact = new("Sven is Chiara's partner.", "PARTNER_OF", "sven", "chiara", t(2021))
+    outcome = resolve_by_rules(0, fact, [first], DEFAULT_ONTOLOGY, {})
+    assert (outcome.action, outcome.merge_into) == ("MERGE", "p1")
