@@ -359,13 +359,16 @@ class Memory(_BaseMemory):
         return plan.events[0]
 
     def delete(self, memory_id: str, **scope_ids: str | None) -> None:
-        """Really delete a memory (right to be forgotten); its history keeps no content."""
+        """Really delete a memory (right to be forgotten), in one transaction.
+
+        The fact, its typed relationship, the raw messages of its episodes (they may quote it)
+        and whatever is left orphaned are deleted; its history keeps that it changed, not what
+        it said.
+        """
         fact = self.get(memory_id, **scope_ids)
         scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
-        self._repository.delete_fact(fact.id)
-        self._repository.scrub_history([fact.id])
         plan = WritePlan(scope, self._now(), actor=_actor(scope))
-        plan.record("DELETE", fact.id)
+        plan.delete_fact(fact.id)
         self._repository.apply(plan.segments())
 
     def delete_all(
@@ -374,17 +377,29 @@ class Memory(_BaseMemory):
         """Delete every memory, entity and episode of the scope; returns how many memories."""
         scope = self._scope(user_id, agent_id, run_id)
         self._ensure_ready()
-        deleted = self._repository.delete_scope(scope)
-        self._repository.scrub_history(deleted)
+        deleted = self._repository.scope_fact_ids(scope)
         plan = WritePlan(scope, self._now(), actor=_actor(scope))
         for memory_id in deleted:
-            plan.record("DELETE", memory_id)
+            plan.delete_fact(memory_id)
         self._repository.apply(plan.segments())
+        self._repository.delete_scope_leftovers(scope)
         return len(deleted)
 
-    def history(self, memory_id: str) -> list[HistoryEvent]:
-        """Every change of a memory (ADD, UPDATE, MERGE, INVALIDATE, DELETE), oldest first."""
-        return self._repository.history(self._memory_id(memory_id))
+    def history(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> list[HistoryEvent]:
+        """Every change of a memory (ADD, UPDATE, MERGE, INVALIDATE, DELETE), oldest first.
+
+        Give the caller's scope ids to see only changes made in that scope.
+        """
+        given = (user_id, agent_id, run_id)
+        scope = self._scope(*given) if any(v is not None for v in given) else None
+        return self._repository.history(self._memory_id(memory_id), scope)
 
     def reset(self) -> None:
         """Delete everything in this graph (all scopes), then recreate the indexes."""
@@ -514,9 +529,18 @@ class AsyncMemory:
             self._sync.delete_all, user_id=user_id, agent_id=agent_id, run_id=run_id
         )
 
-    async def history(self, memory_id: str) -> list[HistoryEvent]:
+    async def history(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> list[HistoryEvent]:
         """See :meth:`Memory.history`."""
-        return await asyncio.to_thread(self._sync.history, memory_id)
+        return await asyncio.to_thread(
+            self._sync.history, memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id
+        )
 
     async def reset(self) -> None:
         """See :meth:`Memory.reset`."""

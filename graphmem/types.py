@@ -8,6 +8,7 @@ Clocks: ``valid_from``/``valid_to`` are *world time* (when a fact held in the wo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -262,6 +263,10 @@ class SearchResult(_Model):
 
     def __len__(self) -> int:
         return len(self.hits)
+
+    def __iter__(self) -> Iterator[SearchHit]:  # type: ignore[override]
+        """Iterate over the hits (not the model's fields)."""
+        return iter(self.hits)
 
     def to_dict(self) -> dict[str, Any]:
         """mem0-compatible view: ``{"results": [...], "relations": [...]}``."""

@@ -259,6 +259,12 @@ class WritePlan:
         self._rows["write/fact_embedding"].append({"id": fact_id, "embedding": embedding})
         self.record("UPDATE", fact_id, old=old_text, new=new_text)
 
+    def delete_fact(self, fact_id: str) -> None:
+        """Really delete a fact; its history records keep that it changed, not what it said."""
+        self._rows["write/fact_delete"].append({"id": fact_id})
+        self._rows["write/history_scrub"].append({"memory_id": fact_id})
+        self.record("DELETE", fact_id)
+
     def record(
         self, event: EventType, memory_id: str, *, old: str | None = None, new: str | None = None
     ) -> None:
@@ -299,6 +305,8 @@ class WritePlan:
             "write/relation_create",
             "write/fact_supersede",
             "write/fact_merge",
+            "write/fact_delete",
+            "write/history_scrub",
             "write/history_create",
         ]
         segments: list[Segment] = []

@@ -42,9 +42,9 @@ class GraphCandidates:
 class _Reach:
     """The best path found to an entity, and its score.
 
-    score = seed weight + the relevance of each *distinct* relationship type on the path
-    (a repeated type counts REPEATED_TYPE_FACTOR) - HOP_PENALTY per hop, so a longer path wins only when its
-    extra hops are about the query ("where does Alice's manager live": MANAGED_BY, LIVES_IN).
+    score = seed weight + the relevance of each relationship type on the path (a type met again
+    counts REPEATED_TYPE_FACTOR of it) - HOP_PENALTY per hop, so a longer path wins only when
+    its extra hops are about the query ("where does Alice's manager live": MANAGED_BY, LIVES_IN).
     """
 
     path: list[PathStep]

@@ -115,19 +115,28 @@ class MemoryRepository:
         self.store.apply(segments)
 
     def delete_fact(self, fact_id: str) -> None:
-        """Delete one fact, its typed relationship and whatever it leaves orphaned."""
-        self.store.run("facts/delete", {"id": fact_id})
-
-    def delete_scope(self, scope: Scope) -> list[str]:
-        """Delete every fact, entity and episode of the scope; returns the deleted fact ids."""
-        ids = [row["id"] for row in self._scoped("facts/scope_ids", scope)]
-        self._scoped("facts/delete_scope", scope)
-        return ids
+        """Delete one fact, its typed relationship, its episodes' raw text and its orphans."""
+        self.store.apply([Segment("write/fact_delete", [{"id": fact_id}])])
 
     def scrub_history(self, memory_ids: Sequence[str]) -> None:
         """Remove the content of the history records of deleted memories."""
-        if memory_ids:
-            self.store.run("history/scrub", {"memory_ids": list(memory_ids)})
+        rows = [{"memory_id": memory_id} for memory_id in memory_ids]
+        self.store.apply([Segment("write/history_scrub", rows)])
+
+    def delete_scope(self, scope: Scope) -> list[str]:
+        """Delete every fact, entity and episode of the scope; returns the deleted fact ids."""
+        ids = self.scope_fact_ids(scope)
+        self.store.apply([Segment("write/fact_delete", [{"id": i} for i in ids])])
+        self.delete_scope_leftovers(scope)
+        return ids
+
+    def scope_fact_ids(self, scope: Scope) -> list[str]:
+        """Ids of every fact of the scope (current or not)."""
+        return [row["id"] for row in self._scoped("facts/scope_ids", scope)]
+
+    def delete_scope_leftovers(self, scope: Scope) -> None:
+        """Delete the scope's remaining episodes and entities (after its facts are gone)."""
+        self._scoped("facts/delete_scope", scope)
 
     def reset(self) -> None:
         """Delete everything in the graph."""
@@ -217,9 +226,12 @@ class MemoryRepository:
             for row in self._scoped("entities/list", scope, limit=limit)
         ]
 
-    def history(self, memory_id: str) -> list[HistoryEvent]:
-        """Every recorded change of one memory, oldest first."""
-        rows = self.store.run("history/list", {"memory_id": memory_id})
+    def history(self, memory_id: str, scope: Scope | None = None) -> list[HistoryEvent]:
+        """Every recorded change of one memory, oldest first (only the scope's, if given)."""
+        if scope is None:
+            rows = self.store.run("history/list", {"memory_id": memory_id})
+        else:
+            rows = self._scoped("history/list_scoped", scope, memory_id=memory_id)
         return [
             HistoryEvent(
                 id=row["event"]["id"],

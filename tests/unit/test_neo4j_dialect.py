@@ -298,11 +298,11 @@ def test_reads_go_to_readers_writes_to_the_leader_batches_auto_commit() -> None:
     store = _store(driver)
     rows = store.run("facts/get", {"id": "f1"})
     store.run("facts/list", {"user_id": "u", "limit": 5}, scope_fields=["user_id"])
-    store.run("facts/delete", {"id": "f1"})
-    store.run("history/scrub", {"memory_ids": ["f1"]})
+    store.run("facts/delete_scope", {"user_id": "u"}, scope_fields=["user_id"])
+    store.run("facts/list", {"user_id": "u", "limit": 5}, scope_fields=["user_id"])
     store.run("admin/reset")
     assert rows == [{"fact": None, "episode_ids": []}]
-    assert [call.mode for call in driver.calls] == ["read", "read", "write", "write", "autocommit"]
+    assert [call.mode for call in driver.calls] == ["read", "read", "write", "read", "autocommit"]
     assert "f.user_id = $user_id" in driver.calls[1].text
     assert "IN TRANSACTIONS" in driver.calls[-1].text
 
