@@ -189,7 +189,9 @@ def test_batch_of_one_slot_is_chained():
 def test_symmetric_single_valued_relations_supersede_from_either_end():
     # "Chiara and Sven are partners" then "Sven and Rosa became partners": Sven's old partner
     # ends although Sven was the object of the first fact.
-    old_partner = old("p1", "Chiara and Sven are partners.", "PARTNER_OF", "chiara", "sven", t(2020))
+    old_partner = old(
+        "p1", "Chiara and Sven are partners.", "PARTNER_OF", "chiara", "sven", t(2020)
+    )
     fact = new("Sven and Rosa became partners.", "PARTNER_OF", "sven", "rosa", t(2023))
     outcome = resolve_by_rules(0, fact, [old_partner], DEFAULT_ONTOLOGY, {})
     assert [s.old_id for s in outcome.supersedes] == ["p1"]
