@@ -63,7 +63,9 @@ class _BaseMemory:
         self._ontology = ontology
         self._clock = clock or system_clock
         self._repository = MemoryRepository(self._store)
-        self._searcher = HybridSearcher(self._repository, self._embedder, self.config.search)
+        self._searcher = HybridSearcher(
+            self._repository, self._embedder, self.config.search, ontology
+        )
         self._ready = False
         self._ready_lock = threading.Lock()
         self._ingestor: Any = None

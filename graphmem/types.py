@@ -281,7 +281,8 @@ class SearchResult(_Model):
     def to_context(self, max_tokens: int = 1_000) -> str:
         """Render the hits as a compact, dated block for a prompt, within a token budget.
 
-        Current facts come first, then history. Tokens are estimated at 4 characters each.
+        Current facts come first, then history; a multi-hop hit carries the chain that led to
+        it ("[via Alice MANAGED_BY Carla Sousa]"). Tokens are estimated at 4 characters each.
 
         Example:
             >>> result = memory.search("where does Alice live?", user_id="bob")
@@ -292,12 +293,18 @@ class SearchResult(_Model):
         lines: list[str] = []
         used = 0
         for hit in ordered:
-            line = "- " + hit.fact.text + _date_suffix(hit)
+            line = "- " + hit.fact.text + _date_suffix(hit) + _via(hit)
             if used + len(line) + 1 > budget:
                 break
             lines.append(line)
             used += len(line) + 1
         return "\n".join(lines)
+
+
+def _via(hit: SearchHit) -> str:
+    # A multi-hop hit is only meaningful with the chain that led to it.
+    links = [f"{s.source} {s.relationship} {s.destination}" for s in hit.path[:-1]]
+    return f" [via {'; '.join(links)}]" if links else ""
 
 
 def _date_suffix(hit: SearchHit) -> str:

@@ -86,6 +86,13 @@ class Ontology(BaseModel):
         relation = self.relation(predicate) if predicate else None
         return relation is not None and relation.symmetric
 
+    def phrase(self, predicate: str) -> str:
+        """The relationship type read as words, with its description ("managed by: manager
+        or boss someone reports to"); search compares the query with this."""
+        words = predicate.replace("_", " ").lower()
+        relation = self.relation(predicate)
+        return f"{words}: {relation.description}" if relation and relation.description else words
+
     def entity_type_names(self) -> list[str]:
         """Names of the declared entity types."""
         return [t.name for t in self.entity_types]
@@ -100,27 +107,71 @@ DEFAULT_ONTOLOGY = Ontology(
         "Person", "Place", "Organization", "Event", "Pet", "Activity", "Thing", "Concept", "Agent"
     ),
     relation_types=(
-        RelationType(name="LIVES_IN", cardinality="single", object_types=("Place",)),
-        RelationType(name="WORKS_AT", cardinality="single", object_types=("Organization",)),
         RelationType(
-            name="MARRIED_TO", cardinality="single", symmetric=True, object_types=("Person",)
+            name="LIVES_IN",
+            cardinality="single",
+            object_types=("Place",),
+            description="home city, where someone lives or moved to",
         ),
         RelationType(
-            name="PARTNER_OF", cardinality="single", symmetric=True, object_types=("Person",)
+            name="WORKS_AT",
+            cardinality="single",
+            object_types=("Organization",),
+            description="employer, company or organization someone works for, job",
         ),
-        RelationType(name="MANAGED_BY", cardinality="single", object_types=("Person",)),
-        RelationType(name="BORN_IN", cardinality="single", object_types=("Place",)),
-        RelationType(name="HAS_JOB_TITLE", cardinality="single"),
-        RelationType(name="SIBLING_OF", symmetric=True, object_types=("Person",)),
-        RelationType(name="PARENT_OF", object_types=("Person",)),
-        RelationType(name="FRIEND_OF", symmetric=True, object_types=("Person",)),
+        RelationType(
+            name="MARRIED_TO",
+            cardinality="single",
+            symmetric=True,
+            object_types=("Person",),
+            description="husband or wife, spouse",
+        ),
+        RelationType(
+            name="PARTNER_OF",
+            cardinality="single",
+            symmetric=True,
+            object_types=("Person",),
+            description="romantic partner, boyfriend or girlfriend",
+        ),
+        RelationType(
+            name="MANAGED_BY",
+            cardinality="single",
+            object_types=("Person",),
+            description="manager or boss someone reports to",
+        ),
+        RelationType(
+            name="BORN_IN", cardinality="single", object_types=("Place",), description="birthplace"
+        ),
+        RelationType(name="HAS_JOB_TITLE", cardinality="single", description="job title, role"),
+        RelationType(
+            name="SIBLING_OF",
+            symmetric=True,
+            object_types=("Person",),
+            description="brother or sister",
+        ),
+        RelationType(
+            name="PARENT_OF",
+            object_types=("Person",),
+            description="mother or father of a child, son or daughter",
+        ),
+        RelationType(
+            name="FRIEND_OF", symmetric=True, object_types=("Person",), description="friend"
+        ),
         RelationType(name="KNOWS", symmetric=True, object_types=("Person",)),
-        RelationType(name="HAS_PET", object_types=("Pet",)),
-        RelationType(name="ENJOYS", object_types=("Activity", "Thing", "Concept")),
+        RelationType(
+            name="HAS_PET", object_types=("Pet",), description="pet animal, dog or cat, its name"
+        ),
+        RelationType(
+            name="ENJOYS",
+            object_types=("Activity", "Thing", "Concept"),
+            description="hobby or pastime someone enjoys",
+        ),
         RelationType(name="LIKES"),
         RelationType(name="DISLIKES"),
-        RelationType(name="MEMBER_OF", object_types=("Organization",)),
-        RelationType(name="VISITED", object_types=("Place",)),
+        RelationType(
+            name="MEMBER_OF", object_types=("Organization",), description="member of a club"
+        ),
+        RelationType(name="VISITED", object_types=("Place",), description="trip, travel"),
         RelationType(name="ATTENDED", object_types=("Event",)),
     ),
 )

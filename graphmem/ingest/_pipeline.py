@@ -240,7 +240,8 @@ class Ingestor:
 
         return ProposedFact(
             text=fact.text,
-            valid_from=fact.valid_from or occurred_at,
+            valid_from=fact.valid_from,  # unknown stays unknown: open towards the past
+            stated_at=occurred_at,
             valid_to=fact.valid_to,
             predicate=fact.predicate,
             subject_key=resolved(fact.subject_key),
@@ -310,7 +311,7 @@ class Ingestor:
             if decision.action == "MERGE":
                 outcome.action, outcome.merge_into = "MERGE", target
             elif decision.action == "INVALIDATE" and target is not None:
-                valid_to = proposals[decision.new].valid_from or occurred_at
+                valid_to = proposals[decision.new].start or occurred_at
                 outcome.supersedes.append(Supersession(target, decision.new, valid_to))
             elif decision.action == "NOOP":
                 outcome.action = "NOOP"
@@ -333,12 +334,14 @@ class Ingestor:
         for index, (proposal, vector, outcome) in enumerate(zip(proposals, vectors, outcomes)):
             if outcome.action == "MERGE" and outcome.merge_into in by_id:
                 old = by_id[outcome.merge_into]
+                # A repeat may add what the first mention lacked: a start, or an end
+                # ("moved away from Turin in 2023" closes "lives in Turin").
                 plan.merge(
                     old.id,
                     old.text,
                     episode_id,
                     _earliest(old.valid_from, proposal.valid_from),
-                    old.valid_to,
+                    old.valid_to or proposal.valid_to,
                 )
                 continue
             if outcome.action == "NOOP":

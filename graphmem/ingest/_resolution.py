@@ -54,6 +54,13 @@ class ProposedFact:
     subject_key: str | None = None
     object_key: str | None = None
     about_keys: list[str] = field(default_factory=list)
+    stated_at: datetime | None = None
+    """When it was said (the episode's ``occurred_at``); orders facts whose start is unknown."""
+
+    @property
+    def start(self) -> datetime | None:
+        """The start used for ordering: ``valid_from`` if known, else when it was said."""
+        return self.valid_from or self.stated_at
 
 
 @dataclass(frozen=True)
@@ -97,10 +104,14 @@ def close_within_batch(facts: list[ProposedFact], ontology: Ontology) -> None:
         if fact.predicate and fact.subject_key and ontology.is_single_valued(fact.predicate):
             groups[(fact.predicate, fact.subject_key)].append(fact)
     for group in groups.values():
-        dated = sorted((f for f in group if f.valid_from), key=lambda f: f.valid_from)  # type: ignore[arg-type, return-value]
+        # Only open values take part: a closing statement ("moved away from Turin") has an end.
+        dated = sorted(
+            (f for f in group if f.start is not None and f.valid_to is None),
+            key=lambda f: f.start,  # type: ignore[arg-type, return-value]
+        )
         for earlier, later in pairwise(dated):
-            if earlier.object_key != later.object_key and earlier.valid_to is None:
-                earlier.valid_to = later.valid_from
+            if earlier.object_key != later.object_key:
+                earlier.valid_to = later.start
 
 
 def resolve_by_rules(
@@ -176,14 +187,13 @@ def _conflicting_objects(fact: ProposedFact, candidate: Candidate) -> bool:
 def _supersede_or_archive(
     index: int, fact: ProposedFact, same_slot: list[Candidate], outcome: Outcome
 ) -> None:
-    if fact.valid_to is not None:
-        return  # a closed, past value: history only
+    start = fact.start
+    if fact.valid_to is not None or start is None:
+        return  # a closed, past value (or an undatable one): history only
     for current in same_slot:
         current_start = current.valid_from
-        if fact.valid_from is None or current_start is None or current_start <= fact.valid_from:
-            valid_to = fact.valid_from or current_start
-            if valid_to is not None:
-                outcome.supersedes.append(Supersession(current.id, index, valid_to))
+        if current_start is None or current_start <= start:
+            outcome.supersedes.append(Supersession(current.id, index, start))
         elif fact.valid_to is None or fact.valid_to > current_start:
             # The new fact is older than the current value: it ended when the current began.
             fact.valid_to = current_start

@@ -1,7 +1,8 @@
 """Graph candidates for a query: seed entities, bounded expansion, query-aware path scores.
 
 No LLM: relevance of a hop is the similarity between the query and the relationship type read
-as words ("MANAGED_BY" -> "managed by"), computed with the local embedder and cached.
+as words with its ontology description ("MANAGED_BY" -> "managed by: manager or boss someone
+reports to"), computed with the local embedder and cached.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from graphmem.embed import Embedder
+from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.search._fusion import personalized_pagerank
 from graphmem.store._repository import ExpansionEdge, MemoryRepository, TimeFilter
 from graphmem.types import PathStep, Scope
@@ -22,7 +24,7 @@ ENTITY_SIMILARITY_FLOOR = 0.55
 FRONTIER_LIMIT = 40
 # Similarity of unrelated short phrases under MiniLM sits near this; only the excess counts.
 RELEVANCE_BASELINE = 0.15
-HOP_PENALTY = 0.12
+HOP_PENALTY = 0.10
 # A relationship type met again on one path counts this much ("manager of X's manager").
 REPEATED_TYPE_FACTOR = 0.5
 
@@ -66,9 +68,12 @@ class _Reach:
 class GraphExpander:
     """Finds facts near the query's entities in the graph."""
 
-    def __init__(self, repository: MemoryRepository, embedder: Embedder) -> None:
+    def __init__(
+        self, repository: MemoryRepository, embedder: Embedder, ontology: Ontology | None = None
+    ) -> None:
         self._repository = repository
         self._embedder = embedder
+        self._ontology = ontology or DEFAULT_ONTOLOGY
         self._phrase_vectors: dict[str, list[float]] = {}
 
     def candidates(
@@ -179,7 +184,7 @@ class GraphExpander:
         missing = sorted({t for t in rel_types if t not in self._phrase_vectors})
         if missing:
             for rel_type, phrase_vector in zip(
-                missing, self._embedder.embed([_phrase(t) for t in missing])
+                missing, self._embedder.embed([self._ontology.phrase(t) for t in missing])
             ):
                 self._phrase_vectors[rel_type] = phrase_vector
         return {
@@ -192,10 +197,6 @@ def _step(source: str, rel_type: str, target: str, outgoing: bool) -> PathStep:
     if outgoing:
         return PathStep(source=source, relationship=rel_type, destination=target)
     return PathStep(source=target, relationship=rel_type, destination=source)
-
-
-def _phrase(rel_type: str) -> str:
-    return rel_type.replace("_", " ").lower()
 
 
 def _dot(a: Sequence[float], b: Sequence[float]) -> float:

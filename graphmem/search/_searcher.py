@@ -12,6 +12,7 @@ from typing import Any
 
 from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
+from graphmem.ingest._ontology import Ontology
 from graphmem.search._fusion import reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander
 from graphmem.store._repository import MemoryRepository, TimeFilter
@@ -46,12 +47,16 @@ class HybridSearcher:
     """Fuses dense, keyword and graph retrieval with reciprocal rank fusion."""
 
     def __init__(
-        self, repository: MemoryRepository, embedder: Embedder, config: SearchConfig
+        self,
+        repository: MemoryRepository,
+        embedder: Embedder,
+        config: SearchConfig,
+        ontology: Ontology | None = None,
     ) -> None:
         self._repository = repository
         self._embedder = embedder
         self._config = config
-        self._graph = GraphExpander(repository, embedder)
+        self._graph = GraphExpander(repository, embedder, ontology)
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run one search (see README "Search" for the pipeline and its knobs)."""

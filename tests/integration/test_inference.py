@@ -229,17 +229,104 @@ def test_relative_times_are_resolved_against_occurred_at(make_memory):
     assert memory.get(result.events[0].id).valid_from == at(2022, 2, 21)
 
 
-def test_a_fact_stated_without_a_time_holds_from_the_episode(make_memory):
+def test_a_fact_stated_without_a_time_has_an_open_start(make_memory):
     memory, _ = make_memory(
         [
             extraction(
                 [entity("Alice"), entity("Oslo", "Place")],
                 [relation("Alice", "LIVES_IN", "Oslo", "Alice lives in Oslo.")],
+            ),
+            extraction(
+                [entity("Alice"), entity("Rome", "Place")],
+                [relation("Alice", "LIVES_IN", "Rome", "Alice lives in Rome.")],
+            ),
+        ]
+    )
+    oslo = memory.add("Alice lives in Oslo.", user_id=USER, occurred_at=at(2022, 7, 1))
+    fact = memory.get(oslo.events[0].id)
+    assert fact.valid_from is None  # unknown: she may have lived there for years
+    earlier = memory.search("Where does Alice live?", user_id=USER, as_of=at(2020), limit=3)
+    assert earlier.hits[0].fact.text == "Alice lives in Oslo."
+    # an undated change supersedes at the time it was said
+    memory.add("Alice lives in Rome now.", user_id=USER, occurred_at=at(2024, 1, 1))
+    assert memory.get(fact.id).valid_to == at(2024, 1, 1)
+    assert current(memory) == {"Alice lives in Rome."}
+
+
+def test_a_closing_statement_ends_the_fact_and_its_relationship(make_memory):
+    memory, _ = make_memory(
+        [
+            extraction(
+                [entity("Alice"), entity("Turin", "Place")],
+                [
+                    relation(
+                        "Alice",
+                        "LIVES_IN",
+                        "Turin",
+                        "Alice lives in Turin.",
+                        "2020-01-01T00:00:00Z",
+                    )
+                ],
+            ),
+            extraction(
+                [entity("Alice"), entity("Turin", "Place"), entity("Austin", "Place")],
+                [
+                    relation(
+                        "Alice",
+                        "LIVES_IN",
+                        "Austin",
+                        "Alice moved to Austin.",
+                        "2023-02-01T00:00:00Z",
+                    ),
+                    relation(
+                        "Alice",
+                        "LIVES_IN",
+                        "Turin",
+                        "Alice moved away from Turin.",
+                        None,
+                        "2023-02-01T00:00:00Z",
+                    ),
+                ],
+            ),
+        ]
+    )
+    first = memory.add("Alice lives in Turin.", user_id=USER, occurred_at=at(2020, 3, 1))
+    memory.add(
+        "Alice left Turin for Austin in February.", user_id=USER, occurred_at=at(2023, 3, 19)
+    )
+    turin = memory.get(first.events[0].id)
+    assert turin.valid_to == at(2023, 2, 1) and turin.valid_from == at(2020)
+    assert current(memory) == {"Alice moved to Austin."}
+    scope = Scope(user_id=USER)
+    alice = next(e for e in memory._repository.list_entities(scope) if e.name == "Alice")
+    edges = memory._repository.expand(scope, [alice.id], TimeFilter(at(2024)), 10)
+    assert {(e.rel_type, e.to_name) for e in edges} == {("LIVES_IN", "Austin")}
+
+
+def test_an_end_said_after_the_fact_never_precedes_its_start(make_memory):
+    memory, _ = make_memory(
+        [
+            extraction(
+                [entity("Alice"), entity("Pinecrest", "Organization")],
+                [
+                    relation(
+                        "Alice",
+                        "WORKS_AT",
+                        "Pinecrest",
+                        "Alice worked at Pinecrest.",
+                        None,
+                        "2020-07-01T00:00:00Z",
+                    )
+                ],
             )
         ]
     )
-    result = memory.add("Alice lives in Oslo.", user_id=USER, occurred_at=at(2022, 7, 1))
-    assert memory.get(result.events[0].id).valid_from == at(2022, 7, 1)
+    result = memory.add(
+        "Alice worked at Pinecrest until July.", user_id=USER, occurred_at=at(2020, 10, 1)
+    )
+    fact = memory.get(result.events[0].id)
+    assert fact.valid_from is None and fact.valid_to == at(2020, 7, 1)
+    assert current(memory) == set()
 
 
 def test_a_revived_fact_is_new(make_memory):
