@@ -53,15 +53,24 @@ class _Reach:
     score: float
     entities: tuple[str, ...] = ()
     types: frozenset[str] = frozenset()
+    arrived_by: tuple[str, bool] | None = None
+    """The type of the last hop and whether it was followed forwards."""
 
-    def extend(self, edge: ExpansionEdge, gain: float, names: dict[str, str]) -> _Reach:
+    def extend(
+        self, edge: ExpansionEdge, gain: float, names: dict[str, str], symmetric: bool
+    ) -> _Reach:
         step = _step(names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing)
         added = gain * REPEATED_TYPE_FACTOR if edge.rel_type in self.types else gain
+        if not symmetric and self.arrived_by == (edge.rel_type, True) and not edge.outgoing:
+            # In through LIVES_IN, back out through another LIVES_IN: "someone else who lives
+            # there" is a co-membership detour, almost never what a question asks for.
+            added = -HOP_PENALTY
         return _Reach(
             [*self.path, step],
             self.score + added - HOP_PENALTY,
             (*self.entities, edge.to_id),
             self.types | {edge.rel_type},
+            (edge.rel_type, edge.outgoing),
         )
 
 
@@ -112,7 +121,8 @@ class GraphExpander:
                 if edge.to_id in origin.entities or len(origin.path) >= hops:
                     continue  # simple paths of at most `hops` steps
                 gain = relevance[edge.rel_type]
-                extended = origin.extend(edge, gain, names)
+                symmetric = self._ontology.is_symmetric(edge.rel_type)
+                extended = origin.extend(edge, gain, names, symmetric)
                 edges_for_rank.append((edge.from_id, edge.to_id, 0.05 + gain))
                 if extended.score > fact_scores.get(edge.fact_id, -math.inf):
                     fact_scores[edge.fact_id] = extended.score
