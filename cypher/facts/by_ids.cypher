@@ -1,7 +1,9 @@
 // Facts by id, restricted to the scope.
 // params: $ids, scope ids   returns: fact, episode_ids, episode_times
 MATCH (f:Fact)
-WHERE f.id IN $ids AND {{scope f}}
+WHERE f.id IN $ids
+WITH f
+WHERE {{scope f}}
 OPTIONAL MATCH (f)-[:FROM]->(e:Episode)
 WITH f, collect(e.id) AS episode_ids
 OPTIONAL MATCH (f)-[:SUPERSEDED_BY]->(n:Fact)

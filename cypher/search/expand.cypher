@@ -4,8 +4,12 @@
 // Both ends must be in the caller's entity scope: a path never crosses into another scope.
 // params: $ids, $as_of, $include_history, $fanout, $weights, scope ids
 // returns: from_id, fact_id, rel_type, outgoing, to_id, to_name
-MATCH (s:Entity)-[r]-(o:Entity)
-WHERE s.id IN $ids AND {{entity_scope s}} AND {{entity_scope o}} AND r.fact_id IS NOT NULL
+MATCH (s:Entity)
+WHERE s.id IN $ids
+WITH s
+WHERE {{entity_scope s}}
+MATCH (s)-[r]-(o:Entity)
+WHERE {{entity_scope o}} AND r.fact_id IS NOT NULL
   AND ($include_history OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
        AND (r.valid_to IS NULL OR r.valid_to > $as_of)))
 WITH s, r, o, coalesce($weights[type(r)], 0.0) AS weight

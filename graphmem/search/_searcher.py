@@ -88,40 +88,54 @@ class HybridSearcher:
         fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
         ordered = sorted(fused, key=lambda fact_id: -fused[fact_id])
         similarity = dict(dense)
-        return self._shape(request, ordered[: pool * 2], fused, rankings, graph, similarity)
+        return self._shape(request, vector, ordered, fused, rankings, graph, similarity)
 
     def _shape(
         self,
         request: SearchRequest,
+        vector: list[float],
         ordered: list[str],
         fused: dict[str, float],
         rankings: dict[str, list[str]],
         graph: GraphCandidates,
         similarity: dict[str, float],
     ) -> SearchResult:
-        facts = self._repository.facts_by_ids(ordered, request.scope)
         members = {name: set(ids) for name, ids in rankings.items()}
+        at = request.as_of if request.as_of_given else None
         hits: list[SearchHit] = []
-        for fact_id in ordered:
-            if fact_id not in facts:
-                continue
-            fact, superseded_by = facts[fact_id]
-            if not _passes(fact, request.filters):
-                continue
-            if request.threshold is not None and similarity.get(fact_id, 1.0) < request.threshold:
-                continue
-            at = request.as_of if request.as_of_given else None
-            hits.append(
-                SearchHit(
-                    fact=fact,
-                    score=round(fused[fact_id], 6),
-                    is_current=fact.is_current(at),
-                    entities=[name for name in (fact.subject, fact.object) if name],
-                    sources=[name for name, ids in members.items() if fact_id in ids],
-                    path=graph.paths.get(fact_id, []),
-                    superseded_by=superseded_by,
+        # Fetch the fused candidates a chunk at a time: usually one small fetch fills `limit`;
+        # filters and thresholds that drop hits pull the next chunk.
+        chunk = max(request.limit * 2, 20)
+        for start in range(0, len(ordered), chunk):
+            batch = ordered[start : start + chunk]
+            facts = self._repository.facts_by_ids(batch, request.scope)
+            if request.threshold is not None:
+                unscored = [f for f in batch if f not in similarity]
+                similarity.update(self._repository.score_facts(request.scope, unscored, vector))
+            for fact_id in batch:
+                if fact_id not in facts:
+                    continue
+                fact, superseded_by = facts[fact_id]
+                if not _passes(fact, request.filters):
+                    continue
+                if (
+                    request.threshold is not None
+                    and similarity.get(fact_id, -1.0) < request.threshold
+                ):
+                    continue
+                hits.append(
+                    SearchHit(
+                        fact=fact,
+                        score=round(fused[fact_id], 6),
+                        is_current=fact.is_current(at),
+                        entities=[name for name in (fact.subject, fact.object) if name],
+                        sources=[name for name, ids in members.items() if fact_id in ids],
+                        path=graph.paths.get(fact_id, []),
+                        superseded_by=superseded_by,
+                    )
                 )
-            )
+                if len(hits) >= request.limit:
+                    break
             if len(hits) >= request.limit:
                 break
         return SearchResult(
