@@ -14,6 +14,8 @@ import threading
 from datetime import datetime
 from typing import Any
 
+import networkx as nx
+
 from graphmem._messages import normalize_messages, validate_text
 from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
@@ -21,14 +23,16 @@ from graphmem.embed import Embedder, SentenceTransformerEmbedder
 from graphmem.errors import InputError, NotFoundError
 from graphmem.ingest._plan import NewFact, WritePlan, content_hash, new_id, text_hash
 from graphmem.search._searcher import HybridSearcher, SearchRequest
+from graphmem.search._views import neighbors, scope_graph
 from graphmem.store import GraphStore, create_store
-from graphmem.store._repository import MemoryRepository
+from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import (
     AddResult,
     Fact,
     HistoryEvent,
     MemoryEvent,
     Message,
+    Relation,
     Scope,
     SearchResult,
 )
@@ -314,6 +318,57 @@ class Memory(_BaseMemory):
         self._ensure_ready()
         return self._searcher.search(request)
 
+    def graph(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        as_of: datetime | None = None,
+        include_history: bool = False,
+    ) -> nx.MultiDiGraph:
+        """The scope's entities and typed relationships as a networkx MultiDiGraph.
+
+        Nodes are entity ids (``name``, ``type``); each edge is one relationship (key: its
+        fact id; ``type``, ``text``, ``valid_from``, ``valid_to``), valid at ``as_of`` (default
+        now) unless ``include_history``.
+
+        Example:
+            >>> g = memory.graph(user_id="bob")
+            >>> nx.shortest_path(g.to_undirected(), alice_id, lisbon_id)
+        """
+        scope = self._scope(user_id, agent_id, run_id)
+        when = TimeFilter(
+            self._time(as_of, "as_of") or self._now(),
+            self._flag(include_history, "include_history"),
+        )
+        self._ensure_ready()
+        return scope_graph(self._repository, scope, when)
+
+    def neighbors(
+        self,
+        entity: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        hops: int = 1,
+        as_of: datetime | None = None,
+    ) -> list[Relation]:
+        """The relations within ``hops`` of an entity (by name or alias), nearest first."""
+        scope = self._scope(user_id, agent_id, run_id)
+        name = validate_text(entity, max_chars=200, what="entity")
+        when = TimeFilter(self._time(as_of, "as_of") or self._now())
+        self._ensure_ready()
+        return neighbors(
+            self._repository,
+            scope,
+            name,
+            when,
+            hops=_hops(hops),
+            fanout=self.config.search.fanout,
+        )
+
     def get(
         self,
         memory_id: str,
@@ -481,6 +536,46 @@ class AsyncMemory:
             as_of=as_of,
             include_history=include_history,
             hops=hops,
+        )
+
+    async def graph(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        as_of: datetime | None = None,
+        include_history: bool = False,
+    ) -> nx.MultiDiGraph:
+        """See :meth:`Memory.graph`."""
+        return await asyncio.to_thread(
+            self._sync.graph,
+            user_id=user_id,
+            agent_id=agent_id,
+            run_id=run_id,
+            as_of=as_of,
+            include_history=include_history,
+        )
+
+    async def neighbors(
+        self,
+        entity: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        hops: int = 1,
+        as_of: datetime | None = None,
+    ) -> list[Relation]:
+        """See :meth:`Memory.neighbors`."""
+        return await asyncio.to_thread(
+            self._sync.neighbors,
+            entity,
+            user_id=user_id,
+            agent_id=agent_id,
+            run_id=run_id,
+            hops=hops,
+            as_of=as_of,
         )
 
     async def get(

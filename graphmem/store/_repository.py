@@ -296,6 +296,14 @@ class MemoryRepository:
         rows = self._scoped("search/fulltext_entities", scope, query=query, limit=limit)
         return [(row["id"], row["name"], float(row["score"])) for row in rows]
 
+    def scope_relations(self, scope: Scope, when: TimeFilter, limit: int) -> list[Row]:
+        """The scope's typed relationships valid at ``when`` (for graph views)."""
+        return self._scoped("graph/relations", scope, limit=limit, **when.params())
+
+    def entities_named(self, scope: Scope, key: str) -> list[Row]:
+        """Entities of the scope whose name or alias normalizes to ``key``."""
+        return self._scoped("graph/entity_by_name", scope, key=key)
+
     def relationship_types(self) -> list[str]:
         """Every relationship type in the graph."""
         return [row["type"] for row in self.store.run("schema/relationship_types")]
