@@ -1,4 +1,4 @@
-"""Memory.graph() and Memory.neighbors(): the scope as a networkx graph, and walks from an entity."""
+"""Memory.graph() and Memory.neighbors(): the scope as a networkx graph, and walks."""
 
 from __future__ import annotations
 
