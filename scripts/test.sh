@@ -3,4 +3,5 @@
 # integration, the Neo4j dialect lint (Node + npm), and the notebooks.
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 "$PY" -m ruff check graphmem tests benchmarks
+"$PY" -m mypy graphmem
 exec "$PY" -m pytest -q "$@"
