@@ -35,6 +35,7 @@ from graphmem.errors import (
     StoreError,
     StoreUnavailableError,
 )
+from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, EntityType, Ontology, RelationType
 from graphmem.types import (
     AddResult,
     Entity,
@@ -54,9 +55,11 @@ __all__ = [
     "AddResult",
     "AsyncMemory",
     "ConfigError",
+    "DEFAULT_ONTOLOGY",
     "EmbedderConfig",
     "EmbeddingError",
     "Entity",
+    "EntityType",
     "Episode",
     "ExtractionError",
     "Fact",
@@ -75,9 +78,11 @@ __all__ = [
     "MemoryEvent",
     "Message",
     "NotFoundError",
+    "Ontology",
     "PathStep",
     "QueryError",
     "Relation",
+    "RelationType",
     "SchemaError",
     "Scope",
     "ScopeError",

@@ -21,7 +21,9 @@ from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder, SentenceTransformerEmbedder
 from graphmem.errors import InputError, NotFoundError
+from graphmem.ingest._ontology import Ontology
 from graphmem.ingest._plan import NewFact, WritePlan, content_hash, new_id, text_hash
+from graphmem.llm import LLMProvider
 from graphmem.search._searcher import HybridSearcher, SearchRequest
 from graphmem.search._views import neighbors, scope_graph
 from graphmem.store import GraphStore, create_store
@@ -54,8 +56,8 @@ class _BaseMemory:
         *,
         store: GraphStore | None = None,
         embedder: Embedder | None = None,
-        llm: Any = None,
-        ontology: Any = None,
+        llm: LLMProvider | None = None,
+        ontology: Ontology | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.config = config or MemoryConfig.from_env()
