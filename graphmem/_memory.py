@@ -23,8 +23,8 @@ from graphmem.embed import Embedder, SentenceTransformerEmbedder
 from graphmem.errors import InputError, NotFoundError
 from graphmem.ingest._ontology import Ontology
 from graphmem.ingest._plan import NewFact, WritePlan, content_hash, new_id, text_hash
-from graphmem.llm import LLMProvider
-from graphmem.search._searcher import HybridSearcher, SearchRequest
+from graphmem.llm import LLMProvider, UsageLedger
+from graphmem.search._searcher import HybridSearcher, Reranker, SearchRequest
 from graphmem.search._views import neighbors, scope_graph
 from graphmem.store import GraphStore, create_store
 from graphmem.store._repository import MemoryRepository, TimeFilter
@@ -58,6 +58,7 @@ class _BaseMemory:
         embedder: Embedder | None = None,
         llm: LLMProvider | None = None,
         ontology: Ontology | None = None,
+        reranker: Reranker | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.config = config or MemoryConfig.from_env()
@@ -70,11 +71,13 @@ class _BaseMemory:
         self._clock = clock or system_clock
         self._repository = MemoryRepository(self._store)
         self._searcher = HybridSearcher(
-            self._repository, self._embedder, self.config.search, ontology
+            self._repository, self._embedder, self.config.search, ontology, reranker=reranker
         )
         self._ready = False
         self._ready_lock = threading.Lock()
         self._ingestor: Any = None
+        self.usage = UsageLedger()
+        """LLM calls, tokens and latency of this Memory, per operation (``usage.usage("add")``)."""
 
     # -- checks ----------------------------------------------------------------------------
     @staticmethod
@@ -270,6 +273,7 @@ class Memory(_BaseMemory):
                 self.config,
                 ontology=self._ontology,
                 clock=self._now,
+                ledger=self.usage,
             )
         return self._ingestor
 

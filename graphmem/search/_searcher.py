@@ -5,7 +5,7 @@ No LLM call anywhere here. One query embedding (local model), then a handful of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,14 +13,20 @@ from typing import Any
 from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
 from graphmem.ingest._ontology import Ontology
-from graphmem.search._fusion import reciprocal_rank_fusion
+from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Fact, Relation, Scope, SearchHit, SearchResult
 
-__all__ = ["HybridSearcher", "SearchRequest"]
+__all__ = ["HybridSearcher", "Reranker", "SearchRequest"]
+
+Reranker = Callable[[str, list[SearchHit]], list[SearchHit]]
+"""A hook that reorders (or trims) the hits of one query, e.g. a cross-encoder you bring:
+``Memory(reranker=lambda query, hits: sorted(hits, key=my_score, reverse=True))``. It sees up to
+3x ``limit`` candidates; the first ``limit`` of what it returns are the result."""
 
 CANDIDATE_FACTOR = 3
+RERANK_FACTOR = 3
 MIN_CANDIDATES = 30
 # Dense hits that also seed graph expansion (their entities), for questions naming no entity.
 DENSE_SEED_FACTS = 3
@@ -52,10 +58,13 @@ class HybridSearcher:
         embedder: Embedder,
         config: SearchConfig,
         ontology: Ontology | None = None,
+        *,
+        reranker: Reranker | None = None,
     ) -> None:
         self._repository = repository
         self._embedder = embedder
         self._config = config
+        self._reranker = reranker
         self._graph = GraphExpander(repository, embedder, ontology)
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -105,7 +114,10 @@ class HybridSearcher:
         hits: list[SearchHit] = []
         # Fetch the fused candidates a chunk at a time: usually one small fetch fills `limit`;
         # filters and thresholds that drop hits pull the next chunk.
-        chunk = max(request.limit * 2, 20)
+        wanted = request.limit
+        if self._reranker is not None or self._config.mmr_lambda is not None:
+            wanted = request.limit * RERANK_FACTOR
+        chunk = max(wanted * 2, 20)
         for start in range(0, len(ordered), chunk):
             batch = ordered[start : start + chunk]
             facts = self._repository.facts_by_ids(batch, request.scope)
@@ -134,13 +146,39 @@ class HybridSearcher:
                         superseded_by=superseded_by,
                     )
                 )
-                if len(hits) >= request.limit:
+                if len(hits) >= wanted:
                     break
-            if len(hits) >= request.limit:
+            if len(hits) >= wanted:
                 break
+        hits = self._rerank(request, hits)
         return SearchResult(
             hits=hits, relations=_relations(hits), entities=sorted(set(graph.seeds.values()))
         )
+
+    def _rerank(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:
+        if self._config.mmr_lambda is not None and len(hits) > 1:
+            by_id = {hit.fact.id: hit for hit in hits}
+            words = {hit.fact.id: _words(hit.fact.text) for hit in hits}
+            top = max(hit.score for hit in hits) or 1.0
+            chosen = maximal_marginal_relevance(
+                list(by_id),
+                {fact_id: by_id[fact_id].score / top for fact_id in by_id},
+                lambda a, b: _jaccard(words[a], words[b]),
+                limit=len(hits),
+                lambda_=self._config.mmr_lambda,
+            )
+            hits = [by_id[fact_id] for fact_id in chosen]
+        if self._reranker is not None:
+            hits = list(self._reranker(request.query, hits))
+        return hits[: request.limit]
+
+
+def _words(text: str) -> set[str]:
+    return set(text.lower().split())
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def _relations(hits: list[SearchHit]) -> list[Relation]:
