@@ -8,6 +8,7 @@ reports to"), computed with the local embedder and cached.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,9 @@ from graphmem.types import PathStep, Scope
 __all__ = ["GraphCandidates", "GraphExpander"]
 
 SEED_LIMIT = 5
+# Seed weight of an entity that shares words with the query without being named in full.
+PARTIAL_NAME_WEIGHT = 0.6
+_WORDS = re.compile(r"[^\w]+")
 ENTITY_SIMILARITY_FLOOR = 0.55
 FRONTIER_LIMIT = 20
 MIN_FANOUT = 4
@@ -149,8 +153,15 @@ class GraphExpander:
         self, scope: Scope, query: str, vector: Sequence[float], extra_seed_facts: Sequence[str]
     ) -> dict[str, tuple[str, float]]:
         seeds: dict[str, tuple[str, float]] = {}
-        for entity_id, name, _ in self._repository.fulltext_entities(scope, query, SEED_LIMIT):
-            seeds[entity_id] = (name, 1.0)
+        lowered = f" {_WORDS.sub(' ', query.lower())} "
+        for entity_id, name, aliases, _ in self._repository.fulltext_entities(
+            scope, query, SEED_LIMIT
+        ):
+            # "Jamal Foster's partner" names Jamal Foster; Kenji Foster only shares a word.
+            named = any(
+                f" {_WORDS.sub(' ', n.lower()).strip()} " in lowered for n in (name, *aliases)
+            )
+            seeds[entity_id] = (name, 1.0 if named else PARTIAL_NAME_WEIGHT)
         for entity_id, name, similarity in self._repository.vector_entities(
             scope, vector, SEED_LIMIT
         ):

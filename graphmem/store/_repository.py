@@ -288,13 +288,16 @@ class MemoryRepository:
 
     def fulltext_entities(
         self, scope: Scope, text: str, limit: int
-    ) -> list[tuple[str, str, float]]:
-        """Entities whose name or alias matches words of ``text``."""
+    ) -> list[tuple[str, str, list[str], float]]:
+        """Entities whose name or alias matches words of ``text``: (id, name, aliases, score)."""
         query = self.store.dialect.fulltext_query(text)
         if query is None:
             return []
         rows = self._scoped("search/fulltext_entities", scope, query=query, limit=limit)
-        return [(row["id"], row["name"], float(row["score"])) for row in rows]
+        return [
+            (row["id"], row["name"], list(row.get("aliases") or []), float(row["score"]))
+            for row in rows
+        ]
 
     def scope_relations(self, scope: Scope, when: TimeFilter, limit: int) -> list[Row]:
         """The scope's typed relationships valid at ``when`` (for graph views)."""

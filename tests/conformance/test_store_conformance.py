@@ -367,9 +367,9 @@ def test_fulltext_facts(repo: MemoryRepository, seeded: Seeded) -> None:
 
 def test_entity_retrieval(repo: MemoryRepository, seeded: Seeded) -> None:
     by_name = repo.fulltext_entities(seeded.scope, "Berlin", 5)
-    assert [(i, n) for i, n, _ in by_name] == [(seeded.berlin, "Berlin")]
+    assert [(i, n) for i, n, _, _ in by_name] == [(seeded.berlin, "Berlin")]
     by_alias = repo.fulltext_entities(seeded.scope, "Ali", 5)
-    assert seeded.alice in [i for i, _, _ in by_alias]
+    assert seeded.alice in [i for i, _, _, _ in by_alias]
     assert repo.fulltext_entities(seeded.scope, "of the", 5) == []
     similar = repo.similar_entities(seeded.scope, seeded.vectors["Paris"], 3)
     assert similar[0]["id"] == seeded.paris
@@ -683,7 +683,7 @@ def test_same_entity_name_in_two_scopes_is_two_nodes(
         a.paris,
         a.berlin,
     }
-    assert [i for i, _, _ in repo.fulltext_entities(b.scope, "Alice", 10)] == [b.alice]
+    assert [i for i, _, _, _ in repo.fulltext_entities(b.scope, "Alice", 10)] == [b.alice]
     # ids of scope A are invisible through scope B
     assert repo.expand(b.scope, [a.alice], HISTORY, 10) == []
     assert repo.entity_facts(b.scope, [a.alice], HISTORY, 10) == []
