@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from graphmem.embed import Embedder
 from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.search._fusion import personalized_pagerank
+from graphmem.store._base import keyword_terms
 from graphmem.store._repository import ExpansionEdge, MemoryRepository, TimeFilter
 from graphmem.types import PathStep, Scope
 
@@ -30,6 +31,10 @@ MIN_FANOUT = 4
 # Similarity of unrelated short phrases under MiniLM sits near this; only the excess counts.
 RELEVANCE_BASELINE = 0.15
 HOP_PENALTY = 0.10
+# A single query word against a relationship phrase: unrelated pairs sit below this.
+CUE_BASELINE = 0.35
+MAX_CUES = 8
+WORD_CACHE = 50_000
 # A relationship type met again on one path counts this much ("manager of X's manager").
 REPEATED_TYPE_FACTOR = 0.5
 
@@ -89,6 +94,7 @@ class GraphExpander:
         self._embedder = embedder
         self._ontology = ontology or DEFAULT_ONTOLOGY
         self._phrase_vectors: dict[str, list[float]] = {}
+        self._word_vectors: dict[str, list[float]] = {}
 
     def candidates(
         self,
@@ -115,12 +121,13 @@ class GraphExpander:
         fact_scores: dict[str, float] = {}
         edges_for_rank: list[tuple[str, str, float]] = []
         frontier = list(seeds)
-        relevance = self._relevance(self._repository.relationship_types(), vector)
+        cues = self._cue_vectors(query, seeds)
+        relevance = self._relevance(self._repository.relationship_types(), vector, cues)
         for hop in range(hops):
             # Deeper hops keep fewer (the most query-relevant) edges per entity.
             hop_fanout = max(MIN_FANOUT, fanout >> hop)
             edges = self._repository.expand(scope, frontier, when, hop_fanout, relevance)
-            relevance.update(self._relevance([edge.rel_type for edge in edges], vector))
+            relevance.update(self._relevance([edge.rel_type for edge in edges], vector, cues))
             improved: set[str] = set()
             for edge in edges:
                 names.setdefault(edge.to_id, edge.to_name)
@@ -204,17 +211,51 @@ class GraphExpander:
         for fact_id, entity_id in result.endpoints.items():
             fact_scores[fact_id] += 0.1 * weight * ranks.get(entity_id, 0.0) / top
 
-    def _relevance(self, rel_types: Sequence[str], vector: Sequence[float]) -> dict[str, float]:
+    def missing_cue_words(self, query: str) -> list[str]:
+        """The query's content words whose embedding is not cached yet; the searcher embeds
+        them in the same batch as the query (one forward pass)."""
+        return [w for w in keyword_terms(query)[:MAX_CUES] if w not in self._word_vectors]
+
+    def remember_cue_words(self, words: Sequence[str], vectors: Sequence[list[float]]) -> None:
+        """Cache the embeddings of cue words."""
+        if len(self._word_vectors) > WORD_CACHE:
+            self._word_vectors.clear()
+        self._word_vectors.update(zip(words, vectors))
+
+    def _cue_vectors(self, query: str, seeds: dict[str, tuple[str, float]]) -> list[list[float]]:
+        """Embeddings of the query's content words that are not names ("manager", "sister")."""
+        names = {w for name, _ in seeds.values() for w in keyword_terms(name)}
+        words = [w for w in keyword_terms(query)[:MAX_CUES] if w not in names]
+        missing = [w for w in words if w not in self._word_vectors]
+        if missing:
+            self.remember_cue_words(missing, self._embedder.embed(missing))
+        return [self._word_vectors[w] for w in words]
+
+    def _relevance(
+        self,
+        rel_types: Sequence[str],
+        vector: Sequence[float],
+        cues: Sequence[Sequence[float]] = (),
+    ) -> dict[str, float]:
+        """How much each relationship type is what the query asks about.
+
+        The larger of: the whole query against the type's phrase, and the best single cue word
+        against it (single words discriminate sharply: "sister" ~ SIBLING_OF 0.63, ~ WORKS_AT
+        0.11), each above its own baseline.
+        """
         missing = sorted({t for t in rel_types if t not in self._phrase_vectors})
         if missing:
             for rel_type, phrase_vector in zip(
                 missing, self._embedder.embed([self._ontology.phrase(t) for t in missing])
             ):
                 self._phrase_vectors[rel_type] = phrase_vector
-        return {
-            t: max(0.0, _dot(self._phrase_vectors[t], vector) - RELEVANCE_BASELINE)
-            for t in set(rel_types)
-        }
+        relevance = {}
+        for t in set(rel_types):
+            phrase = self._phrase_vectors[t]
+            whole = _dot(phrase, vector) - RELEVANCE_BASELINE
+            best_cue = max((_dot(phrase, cue) for cue in cues), default=0.0) - CUE_BASELINE
+            relevance[t] = max(0.0, whole, best_cue)
+        return relevance
 
 
 def _step(source: str, rel_type: str, target: str, outgoing: bool) -> PathStep:

@@ -69,7 +69,10 @@ class HybridSearcher:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run one search (see README "Search" for the pipeline and its knobs)."""
-        vector = self._embedder.embed([request.query])[0]
+        cue_words = self._graph.missing_cue_words(request.query) if request.hops > 0 else []
+        vectors = self._embedder.embed([request.query, *cue_words])
+        vector = vectors[0]
+        self._graph.remember_cue_words(cue_words, vectors[1:])
         when = TimeFilter(request.as_of, request.include_history)
         pool = max(request.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
         dense = self._repository.vector_facts(request.scope, vector, pool, when)
