@@ -31,6 +31,10 @@ MIN_FANOUT = 4
 # Similarity of unrelated short phrases under MiniLM sits near this; only the excess counts.
 RELEVANCE_BASELINE = 0.15
 HOP_PENALTY = 0.10
+# Weight of the candidate's text similarity to the query in its graph score, and how many
+# of the best path-scored candidates get it.
+TEXT_SIMILARITY_WEIGHT = 0.4
+TEXT_SIMILARITY_CANDIDATES = 150
 # A single query word against a relationship phrase: unrelated pairs sit below this.
 CUE_BASELINE = 0.35
 MAX_CUES = 8
@@ -151,6 +155,7 @@ class GraphExpander:
                 break
         self._add_unary_facts(scope, seeds, when, fanout, fact_scores, reach)
         self._apply_pagerank(fact_scores, result, edges_for_rank, seeds, pagerank_weight)
+        self._add_text_similarity(scope, vector, fact_scores)
         result.scores = fact_scores
         result.ranked = sorted(fact_scores, key=lambda f: -fact_scores[f])
         return result
@@ -192,6 +197,22 @@ class GraphExpander:
         for entity_id, fact_id in self._repository.entity_facts(scope, list(seeds), when, fanout):
             score = reach[entity_id].score - HOP_PENALTY if entity_id in reach else 0.0
             fact_scores.setdefault(fact_id, score)
+
+    def _add_text_similarity(
+        self, scope: Scope, vector: Sequence[float], fact_scores: dict[str, float]
+    ) -> None:
+        """Blend in how well each candidate's own text matches the query.
+
+        A path says why a fact is near the query's entities, not whether it answers: "What
+        should I cook for Ana?" reaches all of Ana's facts at one hop, and only the text tells
+        "Ana is vegetarian" from "Ana lives in Oslo". Scored in the database for the best
+        candidates only.
+        """
+        if TEXT_SIMILARITY_WEIGHT <= 0 or not fact_scores:
+            return
+        best = sorted(fact_scores, key=lambda f: -fact_scores[f])[:TEXT_SIMILARITY_CANDIDATES]
+        for fact_id, similarity in self._repository.score_facts(scope, best, vector).items():
+            fact_scores[fact_id] += TEXT_SIMILARITY_WEIGHT * similarity
 
     def _apply_pagerank(
         self,
