@@ -25,6 +25,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # rows survive, an exact scan of the scope runs instead (never "top-k then filter").
 OVERSAMPLE = 8
 MAX_INDEX_K = 2_000
+ENTITY_RETRY_K = 400
 
 
 @dataclass(frozen=True)
@@ -274,8 +275,15 @@ class MemoryRepository:
         self, scope: Scope, vector: Sequence[float], limit: int
     ) -> list[tuple[str, str, float]]:
         """Entities whose name is close to ``vector``: (id, name, similarity)."""
-        k = min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K)
-        rows = self._scoped("search/vector_entities", scope, vector=list(vector), k=k, limit=limit)
+        rows: list[Row] = []
+        # Names such as cities exist in every scope, so a small index pass can come back with
+        # few in-scope entities; a wider pass is still far cheaper than the exact scan.
+        for k in (min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K), ENTITY_RETRY_K):
+            rows = self._scoped(
+                "search/vector_entities", scope, vector=list(vector), k=k, limit=limit
+            )
+            if len(rows) >= limit:
+                break
         if len(rows) < limit:
             rows = self._scoped(
                 "search/vector_entities_exact", scope, vector=list(vector), limit=limit
