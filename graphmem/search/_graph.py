@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from graphmem.embed import Embedder
 from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.search._fusion import personalized_pagerank
@@ -270,20 +272,18 @@ class GraphExpander:
                 missing, self._embedder.embed([self._ontology.phrase(t) for t in missing])
             ):
                 self._phrase_vectors[rel_type] = phrase_vector
-        relevance = {}
-        for t in set(rel_types):
-            phrase = self._phrase_vectors[t]
-            whole = _dot(phrase, vector) - RELEVANCE_BASELINE
-            best_cue = max((_dot(phrase, cue) for cue in cues), default=0.0) - CUE_BASELINE
-            relevance[t] = max(0.0, whole, best_cue)
-        return relevance
+        types = sorted(set(rel_types))
+        if not types:
+            return {}
+        phrases = np.asarray([self._phrase_vectors[t] for t in types], dtype=np.float32)
+        whole = phrases @ np.asarray(vector, dtype=np.float32) - RELEVANCE_BASELINE
+        if cues:
+            best_cue = (phrases @ np.asarray(cues, dtype=np.float32).T).max(axis=1)
+            whole = np.maximum(whole, best_cue - CUE_BASELINE)
+        return dict(zip(types, np.maximum(whole, 0.0).tolist()))
 
 
 def _step(source: str, rel_type: str, target: str, outgoing: bool) -> PathStep:
     if outgoing:
         return PathStep(source=source, relationship=rel_type, destination=target)
     return PathStep(source=target, relationship=rel_type, destination=source)
-
-
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return float(sum(x * y for x, y in zip(a, b)))
