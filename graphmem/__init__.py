@@ -34,6 +34,7 @@ from graphmem.errors import (
     ScopeError,
     StoreError,
     StoreUnavailableError,
+    WriteConflictError,
 )
 from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, EntityType, Ontology, RelationType
 from graphmem.types import (
@@ -91,6 +92,7 @@ __all__ = [
     "SearchResult",
     "StoreError",
     "StoreUnavailableError",
+    "WriteConflictError",
 ]
 
 __version__ = "0.1.0"

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import threading
+import time
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +22,10 @@ from graphmem._messages import normalize_messages, validate_text
 from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder, SentenceTransformerEmbedder
-from graphmem.errors import InputError, NotFoundError
+from graphmem.errors import InputError, NotFoundError, WriteConflictError
 from graphmem.ingest._ontology import Ontology
 from graphmem.ingest._plan import NewFact, WritePlan, content_hash, new_id, text_hash
-from graphmem.llm import LLMProvider, UsageLedger
+from graphmem.llm import LLMProvider, LLMUsage, UsageLedger
 from graphmem.search._searcher import HybridSearcher, Reranker, SearchRequest
 from graphmem.search._views import neighbors, scope_graph
 from graphmem.store import GraphStore, create_store
@@ -45,6 +47,7 @@ logger = logging.getLogger("graphmem")
 
 MAX_LIMIT = 1_000
 MAX_HOPS = 4  # as SearchConfig.hops
+WRITE_ATTEMPTS = 50  # decide+write rounds of one add() while other processes write the scope
 
 
 class _BaseMemory:
@@ -76,6 +79,7 @@ class _BaseMemory:
         self._ready = False
         self._ready_lock = threading.Lock()
         self._ingestor: Any = None
+        self._scope_locks = [threading.Lock() for _ in range(64)]
         self.usage = UsageLedger()
         """LLM calls, tokens and latency of this Memory, per operation (``usage.usage("add")``)."""
 
@@ -243,24 +247,58 @@ class Memory(_BaseMemory):
         duplicate = self._repository.find_episode(scope, digest)
         if duplicate is not None:
             return AddResult(episode_id=duplicate, duplicate=True)
+        usage: LLMUsage | None = None
+        extraction = None
         if infer:
-            plan, episode_id, usage = self._ingest().plan(scope, parsed, when, digest, metadata)
-        else:
-            stored = [m for m in parsed if m.role != "system"]
-            texts = [m.content.strip() for m in stored]
-            existing = {
-                f.hash: f
-                for f in self._repository.facts_by_hash(scope, [text_hash(t) for t in texts])
-            }
-            vectors = self._embedder.embed(texts)
-            plan, episode_id = self._raw_plan(
-                scope, parsed, when, digest, metadata, existing, vectors
-            )
-            usage = None
-        self._repository.apply(plan.segments())
-        return AddResult(
-            episode_id=episode_id, events=plan.events, relations=plan.relations, usage=usage
-        )
+            extraction, usage = self._ingest().extract(scope, parsed, when)
+        # Decide and write atomically: threads of this Memory take turns per scope; other
+        # processes are caught by the scope guard in the write (WriteConflictError), and the
+        # loser re-reads and re-decides, so concurrent adds end as sequential ones would.
+        with self._write_lock(scope):
+            for attempt in range(WRITE_ATTEMPTS):
+                version = self._repository.scope_version(scope)
+                duplicate = self._repository.find_episode(scope, digest)
+                if duplicate is not None:
+                    return AddResult(episode_id=duplicate, duplicate=True, usage=usage)
+                if extraction is not None:
+                    plan, episode_id, more = self._ingest().resolve(
+                        scope, extraction, parsed, when, digest, metadata, version=version
+                    )
+                    usage = more if usage is None else usage + more
+                else:
+                    plan, episode_id = self._raw_plan_now(scope, parsed, when, digest, metadata)
+                    plan.guard(version)
+                try:
+                    self._repository.apply(plan.segments())
+                except WriteConflictError:
+                    if attempt == WRITE_ATTEMPTS - 1:
+                        raise
+                    time.sleep(random.uniform(0.0, 0.01 * (attempt + 1)))
+                    continue
+                return AddResult(
+                    episode_id=episode_id, events=plan.events, relations=plan.relations, usage=usage
+                )
+        raise AssertionError("unreachable")
+
+    def _raw_plan_now(
+        self,
+        scope: Scope,
+        parsed: list[Message],
+        when: datetime,
+        digest: str,
+        metadata: dict[str, Any] | None,
+    ) -> tuple[WritePlan, str]:
+        stored = [m for m in parsed if m.role != "system"]
+        texts = [m.content.strip() for m in stored]
+        existing = {
+            f.hash: f for f in self._repository.facts_by_hash(scope, [text_hash(t) for t in texts])
+        }
+        vectors = self._embedder.embed(texts)
+        return self._raw_plan(scope, parsed, when, digest, metadata, existing, vectors)
+
+    def _write_lock(self, scope: Scope) -> threading.Lock:
+        """One of a fixed set of locks (striped by scope: bounded memory, rare sharing)."""
+        return self._scope_locks[hash(scope.key()) % len(self._scope_locks)]
 
     def _ingest(self) -> Any:
         if self._ingestor is None:

@@ -44,6 +44,7 @@ __all__ = [
     "ScopeError",
     "StoreError",
     "StoreUnavailableError",
+    "WriteConflictError",
 ]
 
 
@@ -88,6 +89,14 @@ class QueryError(StoreError):
     def __init__(self, message: str, *, query_name: str | None = None) -> None:
         super().__init__(message)
         self.query_name = query_name
+
+
+class WriteConflictError(QueryError):
+    """Another writer changed the scope between this write's decision and its write.
+
+    ``Memory`` retries such writes itself (re-reading and re-deciding); callers of the public API
+    only see it if a scope stays contended for every attempt.
+    """
 
 
 class SchemaError(StoreError):

@@ -112,10 +112,38 @@ class Ingestor:
         metadata: dict[str, Any] | None,
     ) -> tuple[WritePlan, str, LLMUsage]:
         """Extract, resolve and plan one episode. Raises ``LLMError`` and writes nothing."""
+        extraction, usage = self.extract(scope, messages, occurred_at)
+        plan, episode_id, more = self.resolve(
+            scope, extraction, messages, occurred_at, digest, metadata
+        )
+        return plan, episode_id, usage + more
+
+    def extract(
+        self, scope: Scope, messages: list[Message], occurred_at: datetime
+    ) -> tuple[CleanExtraction, LLMUsage]:
+        """The extraction call (reads only the scope's recent episodes, decides nothing)."""
+        return self._extract(scope, messages, occurred_at)
+
+    def resolve(
+        self,
+        scope: Scope,
+        extraction: CleanExtraction,
+        messages: list[Message],
+        occurred_at: datetime,
+        digest: str,
+        metadata: dict[str, Any] | None,
+        *,
+        version: int | None = None,
+    ) -> tuple[WritePlan, str, LLMUsage]:
+        """Resolve an extraction against the stored graph and plan its write.
+
+        ``version`` is the scope's write clock read before any of the reads made here; the
+        plan is guarded by it, so it can only be applied if nothing changed meanwhile.
+        """
         usage = LLMUsage()
-        extraction, call_usage = self._extract(scope, messages, occurred_at)
-        usage = usage + call_usage
         plan = WritePlan(scope, self._clock(), actor=scope.agent_id or scope.user_id)
+        if version is not None:
+            plan.guard(version)
         episode_id = new_id()
         plan.add_episode(episode_id, messages, occurred_at, digest, metadata)
         entities = self._resolve_entities(scope, extraction, plan)

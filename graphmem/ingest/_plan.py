@@ -85,6 +85,15 @@ class WritePlan:
         self._history_seq = 0
 
     # -- building --------------------------------------------------------------------------
+    def guard(self, version: int) -> None:
+        """Apply only if the scope's write clock still reads ``version`` (read before deciding).
+
+        The write then fails with ``WriteConflictError`` if another write to the scope committed
+        in between (and when the same plan is applied twice, e.g. retried after a lost
+        connection), so a decision is never written on stale reads.
+        """
+        self._rows["write/scope_guard"] = [{"key": self.scope.key(), "version": version}]
+
     def add_episode(
         self,
         episode_id: str,
@@ -294,6 +303,7 @@ class WritePlan:
     def segments(self) -> list[Segment]:
         """Fragments in dependency order: episode, entities, facts, links, retirements, history."""
         order = [
+            "write/scope_guard",
             "write/episode_create",
             "write/entity_upsert",
             "write/entity_embedding",

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import redis.exceptions
 from falkordb import FalkorDB
 
-from graphmem.errors import QueryError, SchemaError, StoreUnavailableError
+from graphmem.errors import QueryError, SchemaError, StoreUnavailableError, WriteConflictError
 from graphmem.store._base import FALKORDB_DIALECT, Dialect, Row
 from graphmem.store._embedded import EmbeddedFalkorDB
 from graphmem.store._queries import QueryCatalog, Segment, query_catalog
@@ -34,6 +34,10 @@ def map_store_errors(query_name: str | None = None) -> Iterator[None]:
         raise StoreUnavailableError(f"FalkorDB is unreachable: {exc}") from exc
     except redis.exceptions.ResponseError as exc:
         where = f" in {query_name}" if query_name else ""
+        if "by zero" in str(exc).lower():  # the scope guard of cypher/write/scope_guard.cypher
+            raise WriteConflictError(
+                f"a concurrent write changed the scope{where}", query_name=query_name
+            ) from exc
         raise QueryError(
             f"FalkorDB rejected a statement{where}: {exc}", query_name=query_name
         ) from exc

@@ -24,7 +24,13 @@ from typing import Any
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from graphmem.errors import ConfigError, QueryError, SchemaError, StoreUnavailableError
+from graphmem.errors import (
+    ConfigError,
+    QueryError,
+    SchemaError,
+    StoreUnavailableError,
+    WriteConflictError,
+)
 from graphmem.store._base import NEO4J_DIALECT, Dialect, Row
 from graphmem.store._queries import QueryCatalog, Segment, query_catalog
 
@@ -67,6 +73,10 @@ def map_store_errors(query_name: str | None = None) -> Iterator[None]:
             f"Neo4j rejected a write{where} (constraint): {exc}", query_name=query_name
         ) from exc
     except neo4j_errors.Neo4jError as exc:  # ClientError, CypherSyntaxError, Transient, Database
+        if "by zero" in str(exc).lower():  # the scope guard of cypher/write/scope_guard.cypher
+            raise WriteConflictError(
+                f"a concurrent write changed the scope{where}", query_name=query_name
+            ) from exc
         raise QueryError(
             f"Neo4j rejected a statement{where}: {exc}", query_name=query_name
         ) from exc

@@ -115,6 +115,11 @@ class MemoryRepository:
         """Apply a write plan in one transaction."""
         self.store.apply(segments)
 
+    def scope_version(self, scope: Scope) -> int:
+        """The write clock of the exact scope (read it before deciding; see ``WritePlan.guard``)."""
+        rows = self.store.run("scope/clock", {"key": scope.key()})
+        return int(rows[0]["version"]) if rows else 0
+
     def delete_fact(self, fact_id: str) -> None:
         """Delete one fact, its typed relationship, its episodes' raw text and its orphans."""
         self.store.apply([Segment("write/fact_delete", [{"id": fact_id}])])

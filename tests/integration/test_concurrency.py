@@ -9,20 +9,23 @@ from datetime import datetime, timezone
 from graphmem import Memory, MemoryConfig, Scope
 from graphmem.llm import ScriptedLLM
 
+HOBBIES = ["chess", "rowing", "pottery", "salsa", "archery", "origami"]
+
 
 def test_parallel_adds_create_each_entity_once(data_dir, embedder) -> None:
+    # Distinct names: "Hobby 2"/"Hobby 3" embed so close that sequential adds merge them.
     def answer(i: int) -> dict:
         return {
             "entities": [
                 {"name": "Alice", "type": "Person", "aliases": []},
-                {"name": f"Hobby {i}", "type": "Activity", "aliases": []},
+                {"name": HOBBIES[i], "type": "Activity", "aliases": []},
             ],
             "relations": [
                 {
                     "subject": "Alice",
                     "predicate": "ENJOYS",
-                    "object": f"Hobby {i}",
-                    "fact": f"Alice enjoys hobby {i}.",
+                    "object": HOBBIES[i],
+                    "fact": f"Alice enjoys {HOBBIES[i]}.",
                     "valid_from": None,
                     "valid_to": None,
                 }
