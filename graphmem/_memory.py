@@ -244,12 +244,12 @@ class Memory(_BaseMemory):
         when = self._time(occurred_at, "occurred_at") or self._now()
         digest = content_hash(parsed, when)
         self._ensure_ready()
-        duplicate = self._repository.find_episode(scope, digest)
-        if duplicate is not None:
-            return AddResult(episode_id=duplicate, duplicate=True)
         usage: LLMUsage | None = None
         extraction = None
-        if infer:
+        if infer:  # a repeat costs no LLM call
+            duplicate = self._repository.find_episode(scope, digest)
+            if duplicate is not None:
+                return AddResult(episode_id=duplicate, duplicate=True)
             extraction, usage = self._ingest().extract(scope, parsed, when)
         # Decide and write atomically: threads of this Memory take turns per scope; other
         # processes are caught by the scope guard in the write (WriteConflictError), and the
@@ -426,7 +426,9 @@ class Memory(_BaseMemory):
         Raises:
             NotFoundError: no such memory (in that scope).
         """
-        fact = self._repository.get_fact(self._memory_id(memory_id))
+        given = (user_id, agent_id, run_id)
+        scope = self._scope(*given) if any(v is not None for v in given) else None
+        fact = self._repository.get_fact(self._memory_id(memory_id), scope)
         if fact is None or not _in_scope(fact, user_id, agent_id, run_id):
             raise NotFoundError(f"no memory with id {memory_id!r}")
         return fact
@@ -449,9 +451,18 @@ class Memory(_BaseMemory):
             include_expired=self._flag(include_expired, "include_expired"),
         )
 
-    def update(self, memory_id: str, data: str, **scope_ids: str | None) -> MemoryEvent:
-        """Replace a memory's text (re-embedded); the old text stays in its history."""
-        fact = self.get(memory_id, **scope_ids)
+    def update(
+        self,
+        memory_id: str,
+        data: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> MemoryEvent:
+        """Replace a memory's text (re-embedded), and its typed relationship's text; the old
+        text stays in its history. With scope ids, only a memory of that scope is found."""
+        fact = self.get(memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id)
         text = validate_text(data, max_chars=self.config.max_text_chars, what="data")
         scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
         plan = WritePlan(scope, self._now(), actor=_actor(scope))
@@ -459,14 +470,21 @@ class Memory(_BaseMemory):
         self._repository.apply(plan.segments())
         return plan.events[0]
 
-    def delete(self, memory_id: str, **scope_ids: str | None) -> None:
+    def delete(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> None:
         """Really delete a memory (right to be forgotten), in one transaction.
 
         The fact, its typed relationship, the raw messages of its episodes (they may quote it)
         and whatever is left orphaned are deleted; its history keeps that it changed, not what
         it said.
         """
-        fact = self.get(memory_id, **scope_ids)
+        fact = self.get(memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id)
         scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
         plan = WritePlan(scope, self._now(), actor=_actor(scope))
         plan.delete_fact(fact.id)
@@ -654,13 +672,32 @@ class AsyncMemory:
             include_expired=include_expired,
         )
 
-    async def update(self, memory_id: str, data: str, **scope_ids: str | None) -> MemoryEvent:
+    async def update(
+        self,
+        memory_id: str,
+        data: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> MemoryEvent:
         """See :meth:`Memory.update`."""
-        return await asyncio.to_thread(self._sync.update, memory_id, data, **scope_ids)
+        return await asyncio.to_thread(
+            self._sync.update, memory_id, data, user_id=user_id, agent_id=agent_id, run_id=run_id
+        )
 
-    async def delete(self, memory_id: str, **scope_ids: str | None) -> None:
+    async def delete(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+    ) -> None:
         """See :meth:`Memory.delete`."""
-        await asyncio.to_thread(self._sync.delete, memory_id, **scope_ids)
+        await asyncio.to_thread(
+            self._sync.delete, memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id
+        )
 
     async def delete_all(
         self, *, user_id: str | None = None, agent_id: str | None = None, run_id: str | None = None

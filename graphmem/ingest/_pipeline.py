@@ -22,7 +22,7 @@ from graphmem.ingest._contracts import (
 )
 from graphmem.ingest._names import name_key
 from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology
-from graphmem.ingest._plan import NewEntity, NewFact, WritePlan, new_id
+from graphmem.ingest._plan import NewEntity, NewFact, WritePlan, new_id, text_hash
 from graphmem.ingest._prompts import (
     EXTRACT_DESCRIPTION,
     RESOLVE_DESCRIPTION,
@@ -279,8 +279,16 @@ class Ingestor:
 
     def _candidates(self, scope: Scope, proposals: list[ProposedFact]) -> list[Candidate]:
         keys = sorted({k for p in proposals for k in _keys_of(p)})
+        predicates = sorted({p.predicate for p in proposals if p.predicate})
+        rows = self._repository.candidate_facts(
+            scope,
+            keys,
+            hashes=sorted({text_hash(p.text) for p in proposals}),
+            slot_predicates=[p for p in predicates if self.ontology.is_single_valued(p)],
+            predicates=predicates,
+        )
         candidates = []
-        for fact, entity_keys, roles in self._repository.candidate_facts(scope, keys):
+        for fact, entity_keys, roles in rows:
             by_role = dict(zip(roles, entity_keys))
             candidates.append(
                 Candidate(

@@ -129,7 +129,7 @@ class WritePlan:
             "alias_text": " ".join(entity.aliases),
             "created_at": to_ms(self.now),
             "updated_at": to_ms(self.now),
-            **self._scope_props(),
+            **self._entity_scope_props(),
         }
         self._grouped[("write/entity_upsert", "label", label)].append(
             {
@@ -334,3 +334,10 @@ class WritePlan:
 
     def _scope_props(self) -> dict[str, str | None]:
         return self.scope.params()
+
+    def _entity_scope_props(self) -> dict[str, str | None]:
+        """Entities are shared by a user's (or agent's) runs: no run owns them."""
+        props = self.scope.params()
+        if self.scope.user_id is not None or self.scope.agent_id is not None:
+            props["run_id"] = None
+        return props

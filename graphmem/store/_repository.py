@@ -149,9 +149,12 @@ class MemoryRepository:
         self.store.run("admin/reset")
 
     # -- facts -----------------------------------------------------------------------------
-    def get_fact(self, fact_id: str) -> Fact | None:
-        """One fact by id, or ``None``."""
-        rows = self.store.run("facts/get", {"id": fact_id})
+    def get_fact(self, fact_id: str, scope: Scope | None = None) -> Fact | None:
+        """One fact by id (only if it is in ``scope``, when given, filtered in the query)."""
+        if scope is None:
+            rows = self.store.run("facts/get", {"id": fact_id})
+        else:
+            rows = self._scoped("facts/get_scoped", scope, id=fact_id)
         if not rows or rows[0].get("fact") is None:
             return None
         return fact_from_row(rows[0]["fact"], rows[0].get("episode_ids") or [])
@@ -184,18 +187,35 @@ class MemoryRepository:
         """Current facts of the scope whose text hash is one of ``hashes``."""
         if not hashes:
             return []
-        rows = self._scoped("facts/by_hash", scope, hashes=list(hashes))
+        rows = self._scoped("facts/by_hash", scope, hashes=list(hashes), fact_scope_key=scope.key())
         return [fact_from_row(row["fact"]) for row in rows]
 
     def candidate_facts(
-        self, scope: Scope, entity_keys: Sequence[str], *, limit: int = 200
+        self,
+        scope: Scope,
+        entity_keys: Sequence[str],
+        *,
+        hashes: Sequence[str] = (),
+        slot_predicates: Sequence[str] = (),
+        predicates: Sequence[str] = (),
+        limit: int = 200,
     ) -> list[tuple[Fact, list[str], list[str]]]:
-        """Current facts about any of the entities: (fact, entity keys, their roles)."""
+        """Current facts of the exact scope about any of the entities: (fact, entity keys,
+        roles). Repeats (``hashes``) and values of ``slot_predicates`` come first, so they are
+        found whatever the entities' degree."""
         if not entity_keys:
             return []
         rows = self.store.run(
             "facts/candidates",
-            {"keys": list(entity_keys), "scope_key": scope.entity_key(), "limit": limit},
+            {
+                "keys": list(entity_keys),
+                "scope_key": scope.entity_key(),
+                "fact_scope_key": scope.key(),
+                "hashes": list(hashes),
+                "slot_predicates": list(slot_predicates),
+                "predicates": list(predicates),
+                "limit": limit,
+            },
         )
         return [
             (fact_from_row(row["fact"]), list(row["entity_keys"]), list(row["roles"]))
