@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphmem._messages import normalize_messages, validate_text
+from graphmem._messages import check_storable, normalize_messages, validate_text
 from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder, SentenceTransformerEmbedder
@@ -47,6 +47,8 @@ logger = logging.getLogger("graphmem")
 
 MAX_LIMIT = 1_000
 MAX_HOPS = 4  # as SearchConfig.hops
+MAX_METADATA_BYTES = 64 * 1024  # as UTF-8 JSON; stored on the episode and on each fact
+MAX_METADATA_DEPTH = 32
 WRITE_ATTEMPTS = 50  # decide+write rounds of one add() while other processes write the scope
 
 
@@ -103,13 +105,13 @@ class _BaseMemory:
     @staticmethod
     def _time(value: object, what: str) -> datetime | None:
         """A datetime or an ISO-8601 string (``Z`` allowed), as UTC; ``None`` stays ``None``."""
-        if value is None or isinstance(value, datetime):
-            return parse_time(value)
-        if isinstance(value, str):
+        if value is None or isinstance(value, (datetime, str)):
             try:
                 return parse_time(value)
             except ValueError as exc:
-                raise InputError(f"{what} is not an ISO-8601 time: {value!r}") from exc
+                raise InputError(
+                    f"{what} is not an ISO-8601 time in years 1-9999: {value!r}"
+                ) from exc
         raise InputError(f"{what} must be a datetime or an ISO-8601 string, not {value!r}")
 
     @staticmethod
@@ -118,10 +120,13 @@ class _BaseMemory:
             return None
         if not isinstance(metadata, dict):
             raise InputError("metadata must be a dict")
+        _check_metadata_shape(metadata)
         try:
-            json.dumps(metadata)
+            size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
         except (TypeError, ValueError) as exc:
             raise InputError(f"metadata must be JSON-serializable: {exc}") from exc
+        if size > MAX_METADATA_BYTES:
+            raise InputError(f"metadata is {size} bytes as JSON; the limit is {MAX_METADATA_BYTES}")
         return metadata
 
     @staticmethod
@@ -748,7 +753,28 @@ def _filters(filters: object) -> dict[str, Any]:
         return {}
     if not isinstance(filters, dict):
         raise InputError(f"filters must be a dict, not {type(filters).__name__}")
+    entity = filters.get("entity")
+    if entity is not None and not isinstance(entity, str):
+        raise InputError(f"filters['entity'] must be an entity name, not {entity!r}")
     return dict(filters)
+
+
+def _check_metadata_shape(metadata: dict[str, Any]) -> None:
+    """Depth and text of metadata, walked without recursion (no RecursionError on deep input)."""
+    stack: list[tuple[object, int]] = [(metadata, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_METADATA_DEPTH:
+            raise InputError(f"metadata is nested deeper than {MAX_METADATA_DEPTH} levels")
+        if isinstance(value, str):
+            check_storable(value, "a metadata value")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str):
+                    check_storable(key, "a metadata key")
+                stack.append((item, depth + 1))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, depth + 1) for item in value)
 
 
 def _actor(scope: Scope) -> str | None:

@@ -10,9 +10,24 @@ from pydantic import ValidationError
 from graphmem.errors import InputError
 from graphmem.types import Message
 
-__all__ = ["MAX_MESSAGES", "normalize_messages", "validate_text"]
+__all__ = ["MAX_MESSAGES", "check_storable", "normalize_messages", "validate_text"]
 
 MAX_MESSAGES = 200
+
+
+def check_storable(text: str, what: str) -> str:
+    """Reject what no backend can store as text: a NUL character or a lone surrogate.
+
+    Raises:
+        InputError: naming ``what``.
+    """
+    if "\x00" in text:
+        raise InputError(f"{what} contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{what} is not valid Unicode (lone surrogate at {exc.start})") from exc
+    return text
 
 
 def normalize_messages(messages: object, *, max_chars: int) -> list[Message]:
@@ -51,6 +66,10 @@ def normalize_messages(messages: object, *, max_chars: int) -> list[Message]:
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
             )
             raise InputError(f"message {index} is malformed: {problems}") from exc
+    for index, message in enumerate(parsed):
+        check_storable(message.content, f"message {index} content")
+        if message.name is not None:
+            check_storable(message.name, f"message {index} name")
     usable = [m for m in parsed if m.content.strip()]
     if not usable:
         raise InputError("every message is empty")
@@ -64,7 +83,7 @@ def validate_text(text: object, *, max_chars: int, what: str = "text") -> str:
     """A non-empty string within the size limit, stripped."""
     if not isinstance(text, str):
         raise InputError(f"{what} must be a string, not {type(text).__name__}")
-    stripped = text.strip()
+    stripped = check_storable(text, what).strip()
     if not stripped:
         raise InputError(f"{what} is empty")
     if len(stripped) > max_chars:

@@ -37,13 +37,23 @@ def parse_time(value: str | datetime | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return ensure_utc(value)
+        return _utc_in_range(value)
     text = value.strip()
     if not text:
         return None
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    return ensure_utc(datetime.fromisoformat(text))
+    return _utc_in_range(datetime.fromisoformat(text))
+
+
+def _utc_in_range(value: datetime) -> datetime:
+    """UTC, or ``ValueError`` when the UTC instant leaves years 1-9999 (e.g. year 1, +05:00)."""
+    try:
+        utc = ensure_utc(value)
+        utc.timestamp()
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"time out of range: {value!r}") from exc
+    return utc
 
 
 def to_ms(value: datetime | None) -> int | None:

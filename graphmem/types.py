@@ -78,7 +78,12 @@ class Scope(_Model):
     def _well_formed(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not isinstance(value, str) or not _SCOPE_ID.fullmatch(value) or not value.strip():
+        if (
+            not isinstance(value, str)
+            or not _SCOPE_ID.fullmatch(value)
+            or not value.strip()
+            or not _encodable(value)
+        ):
             raise ScopeError(
                 "scope ids must be non-blank strings of 1-256 characters without control "
                 f"characters, got {value!r}"
@@ -109,6 +114,14 @@ class Scope(_Model):
         if self.user_id is None and self.agent_id is None:
             return self.key()
         return Scope(user_id=self.user_id, agent_id=self.agent_id).key()
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _validation_message(exc: ValidationError) -> str:
