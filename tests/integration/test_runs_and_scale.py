@@ -129,3 +129,10 @@ def test_update_rewrites_the_relationship_text(memory: Memory) -> None:
 def test_misspelt_scope_keyword_names_the_called_method(memory: Memory) -> None:
     with pytest.raises(TypeError, match="delete"):
         memory.delete("some-id", userid="u")  # type: ignore[call-arg]
+
+
+def test_a_raw_repeat_in_another_run_is_that_runs_own_fact(memory: Memory) -> None:
+    memory.add("I like tea.", user_id="u", run_id="r1", occurred_at=_at(1), infer=False)
+    memory.add("I like tea.", user_id="u", run_id="r2", occurred_at=_at(2), infer=False)
+    assert [f.mentions for f in memory.get_all(user_id="u", run_id="r1")] == [1]
+    assert _current(memory, user_id="u", run_id="r2") == ["I like tea."]
