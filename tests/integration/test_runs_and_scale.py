@@ -131,8 +131,8 @@ def test_misspelt_scope_keyword_names_the_called_method(memory: Memory) -> None:
         memory.delete("some-id", userid="u")  # type: ignore[call-arg]
 
 
-def test_a_raw_repeat_in_another_run_is_that_runs_own_fact(memory: Memory) -> None:
+def test_a_raw_repeat_in_another_scope_is_that_scopes_own_fact(memory: Memory) -> None:
     memory.add("I like tea.", user_id="u", run_id="r1", occurred_at=_at(1), infer=False)
-    memory.add("I like tea.", user_id="u", run_id="r2", occurred_at=_at(2), infer=False)
+    memory.add("I like tea.", user_id="u", occurred_at=_at(2), infer=False)  # user level
     assert [f.mentions for f in memory.get_all(user_id="u", run_id="r1")] == [1]
-    assert _current(memory, user_id="u", run_id="r2") == ["I like tea."]
+    assert sorted(f.run_id or "-" for f in memory.get_all(user_id="u")) == ["-", "r1"]
