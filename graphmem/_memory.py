@@ -467,13 +467,25 @@ class Memory(_BaseMemory):
     ) -> MemoryEvent:
         """Replace a memory's text (re-embedded), and its typed relationship's text; the old
         text stays in its history. With scope ids, only a memory of that scope is found."""
-        fact = self.get(memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id)
         text = validate_text(data, max_chars=self.config.max_text_chars, what="data")
-        scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
-        plan = WritePlan(scope, self._now(), actor=_actor(scope))
-        plan.update_text(fact.id, fact.text, text, self._embedder.embed([text])[0])
-        self._repository.apply(plan.segments())
-        return plan.events[0]
+        vector: list[float] | None = None
+        for attempt in range(WRITE_ATTEMPTS):
+            fact = self.get(memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id)
+            scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
+            plan = WritePlan(scope, self._now(), actor=_actor(scope))
+            if attempt and fact.text == text:  # our refused write had in fact committed
+                return MemoryEvent(id=fact.id, memory=text, event="UPDATE")
+            plan.guard(self._repository.scope_version(scope))
+            vector = vector or self._embedder.embed([text])[0]
+            plan.update_text(fact.id, fact.text, text, vector)
+            try:
+                self._repository.apply(plan.segments())
+            except WriteConflictError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                continue
+            return plan.events[0]
+        raise AssertionError("unreachable")
 
     def delete(
         self,

@@ -229,3 +229,29 @@ def test_sigkill_during_concurrent_adds_leaves_no_duplicate(
     episodes = _count(memory, "MATCH (e:Episode) RETURN count(e)")
     assert stored == sorted(texts)
     assert episodes == len(texts)
+
+
+def test_writes_resent_after_a_lost_connection_apply_once(
+    make_memory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store resends a statement when the connection drops; the first send may have
+    committed. Simulated by sending every write plan twice: add and update apply once."""
+    memory = make_memory()
+    memory._ensure_ready()
+    store = memory._store
+    send = store._query  # type: ignore[attr-defined]
+
+    def twice(text: str, params: Any, name: str) -> Any:
+        if name != "write-plan":
+            return send(text, params, name)
+        send(text, params, name)
+        return send(text, params, name)
+
+    monkeypatch.setattr(store, "_query", twice)
+    memory.add("I like green tea.", user_id="u", occurred_at=WHEN, infer=False)
+    (fact,) = memory.get_all(user_id="u")
+    event = memory.update(fact.id, "I like black tea.", user_id="u")
+    assert event.event == "UPDATE"
+    assert [f.text for f in memory.get_all(user_id="u")] == ["I like black tea."]
+    assert [h.event for h in memory.history(fact.id)] == ["ADD", "UPDATE"]
+    assert _count(memory, "MATCH (e:Episode) RETURN count(e)") == 1
