@@ -259,6 +259,18 @@ class MemoryRepository:
             rows = self._scoped("search/vector_facts_exact", scope, **params)
         return [(row["id"], float(row["similarity"])) for row in rows]
 
+    def scope_signature(self, scope: Scope) -> tuple[int, int | None, int | None]:
+        """A fingerprint of the scope's facts: (count, newest recorded_at, newest updated_at)."""
+        rows = self._scoped("search/scope_signature", scope)
+        if not rows:
+            return (0, None, None)
+        row = rows[0]
+        return (int(row["n"]), row.get("recorded"), row.get("updated"))
+
+    def scope_documents(self, scope: Scope, *, since: int) -> list[Row]:
+        """The scope's facts recorded or updated at or after ``since`` (ms), for search."""
+        return self._scoped("search/scope_documents", scope, since=since)
+
     def fulltext_facts(
         self, scope: Scope, text: str, limit: int, when: TimeFilter
     ) -> list[tuple[str, float]]:
