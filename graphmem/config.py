@@ -70,6 +70,7 @@ class SearchConfig(_Config):
     keyword_weight: float = Field(default=1.0, ge=0.0)
     pagerank_weight: float = Field(default=1.0, ge=0.0)
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
+    short_turn_words: int = Field(default=5, ge=0, le=50)
 
 
 class MemoryConfig(_Config):

@@ -69,6 +69,8 @@ class _Doc:
     valid_from: int | None
     valid_to: int | None
     metadata: dict[str, Any]
+    turn: bool = False  # a raw conversation turn (add(..., infer=False))
+    distinct: int = 0  # distinct words of its own text
     row: int = -1  # index into the embedding matrix, -1 without an embedding
 
 
@@ -92,8 +94,15 @@ class ScopeCatalogue:
             if old is not None:
                 self.df.subtract(old.terms.keys())
                 self.total_length -= old.length
-            terms = Counter(tokenize(row.get("text") or ""))
             metadata = json.loads(row["metadata_json"]) if row.get("metadata_json") else {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            # A raw turn's speaker is searchable ("what did Calvin say about ..."): the message
+            # name is indexed with the text.
+            speaker = metadata.get("name") if "role" in metadata else None
+            text = row.get("text") or ""
+            own = Counter(tokenize(text))
+            terms = own + Counter(tokenize(speaker)) if isinstance(speaker, str) else own
             doc = _Doc(
                 id=row["id"],
                 terms=terms,
@@ -103,7 +112,9 @@ class ScopeCatalogue:
                 object=row.get("object"),
                 valid_from=row.get("valid_from"),
                 valid_to=row.get("valid_to"),
-                metadata=metadata if isinstance(metadata, dict) else {},
+                metadata=metadata,
+                turn="role" in metadata,
+                distinct=len(own),
             )
             embedding = row.get("embedding")
             if embedding is not None and len(embedding):

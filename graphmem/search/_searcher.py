@@ -14,7 +14,7 @@ from graphmem._temporal import to_ms
 from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
 from graphmem.ingest._ontology import Ontology
-from graphmem.search._catalogue import Catalogue, _Doc
+from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander
 from graphmem.store._repository import MemoryRepository, TimeFilter
@@ -110,6 +110,7 @@ class HybridSearcher:
             "graph": self._config.graph_weight,
         }
         fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
+        _demote_short_turns(fused, catalogue, self._config.short_turn_words)
         ordered = sorted(fused, key=lambda fact_id: (-fused[fact_id], fact_id))
         similarity = dict(dense)
         return self._shape(request, vector, ordered, fused, rankings, graph, similarity)
@@ -212,6 +213,17 @@ def _relations(hits: list[SearchHit]) -> list[Relation]:
                 )
             )
     return relations
+
+
+def _demote_short_turns(fused: dict[str, float], catalogue: ScopeCatalogue, words: int) -> None:
+    """Scale down raw turns with fewer than ``words`` distinct words ("Stay safe!", "lol same"):
+    they carry little information but match names and short questions well."""
+    if words <= 0:
+        return
+    for fact_id in fused:
+        doc = catalogue.docs.get(fact_id)
+        if doc is not None and doc.turn and doc.distinct < words:
+            fused[fact_id] *= max(doc.distinct, 1) / words
 
 
 def _filter(filters: Mapping[str, Any]) -> Callable[[_Doc], bool]:
