@@ -243,6 +243,10 @@ class SearchHit(_Model):
     )
     path: list[PathStep] = Field(default_factory=list)
     superseded_by: str | None = None
+    context: list[str] = Field(
+        default_factory=list,
+        description="A raw turn's neighbouring turns in its session, 'Speaker: text', in order.",
+    )
 
     def to_mem0(self) -> dict[str, Any]:
         """The mem0-compatible dict, with graphmem's extras."""

@@ -17,6 +17,7 @@ from graphmem.ingest._ontology import Ontology
 from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander
+from graphmem.search._turns import neighbouring_turns
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Relation, Scope, SearchHit, SearchResult
 
@@ -165,9 +166,29 @@ class HybridSearcher:
             if len(hits) >= wanted:
                 break
         hits = self._rerank(request, hits)
+        hits = self._with_turns(request, hits)
         return SearchResult(
             hits=hits, relations=_relations(hits), entities=sorted(set(graph.seeds.values()))
         )
+
+    def _with_turns(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:
+        """Bring each raw-turn hit's neighbouring turns along (``context_turns`` each side)."""
+        turns = self._config.context_turns
+        raw = {
+            h.fact.id: h.fact.text
+            for h in hits
+            if h.fact.predicate is None and "role" in h.fact.metadata
+        }
+        if turns <= 0 or not raw:
+            return hits
+        rows = self._repository.turn_episodes(request.scope, list(raw))
+        around = neighbouring_turns(rows, raw, turns)
+        return [
+            hit.model_copy(update={"context": around[hit.fact.id]})
+            if hit.fact.id in around
+            else hit
+            for hit in hits
+        ]
 
     def _rerank(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:
         if self._config.mmr_lambda is not None and len(hits) > 1:

@@ -271,6 +271,12 @@ class MemoryRepository:
         """The scope's facts recorded or updated at or after ``since`` (ms), for search."""
         return self._scoped("search/scope_documents", scope, since=since)
 
+    def turn_episodes(self, scope: Scope, fact_ids: Sequence[str]) -> list[Row]:
+        """(fact_id, messages_json) of the episodes the given raw turns came from."""
+        if not fact_ids:
+            return []
+        return self._scoped("search/turn_episodes", scope, ids=list(fact_ids))
+
     def fulltext_facts(
         self, scope: Scope, text: str, limit: int, when: TimeFilter
     ) -> list[tuple[str, float]]:

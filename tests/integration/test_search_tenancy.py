@@ -119,3 +119,30 @@ def test_selective_metadata_filter_finds_the_one_tagged_fact(
     assert [hit.fact.id for hit in hits] == [rare_id]
     window = memory.search("cello", user_id=ME, limit=5, filters={"metadata": {"tag": "other"}})
     assert window.hits == []
+
+
+def test_raw_turn_hits_bring_their_neighbouring_turns_and_speaker(
+    memory_factory: Callable[..., Memory],
+) -> None:
+    """A question answered across two turns: the hit carries the turns around it, in order."""
+    memory = memory_factory()
+    session = [
+        ("Dana", "Hey Calvin! How's it going?"),
+        ("Dana", "Did you travel anywhere recently?"),
+        ("Calvin", "Yes, I flew to Osaka for my cousin's wedding."),
+        ("Dana", "No way, that's amazing!"),
+        ("Calvin", "Stay safe!"),
+    ]
+    memory.add(
+        [{"role": "user", "name": who, "content": text} for who, text in session],
+        user_id=ME,
+        infer=False,
+    )
+    hits = memory.search("Osaka wedding", user_id=ME, limit=5).hits
+    top = hits[0]
+    assert top.fact.text == "Yes, I flew to Osaka for my cousin's wedding."
+    assert top.context == [
+        "Dana: Did you travel anywhere recently?",
+        "Dana: No way, that's amazing!",
+    ]
+    assert "Calvin: Yes, I flew to Osaka" in memory.search("Osaka", user_id=ME).to_context()
