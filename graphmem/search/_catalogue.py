@@ -1,10 +1,10 @@
-"""Per-scope search catalogue: exact dense and BM25 ranking over one scope's facts only.
+"""Per-scope search catalogue: BM25 ranking and search filters over one scope's facts only.
 
-Why in-process: the stores' full-text (RediSearch, Lucene) and vector indexes rank over the
-whole store, so scores and even which in-scope documents survive depended on other tenants (a
-ranking leak and a recall bug). Here every statistic (document frequency, average length) and
-every candidate comes from the scope's own facts, so a scope's results are identical whatever
-else is stored.
+Why in-process: the stores' full-text indexes (RediSearch, Lucene) compute IDF and lengths over
+the whole store, so keyword scores depended on other tenants (a ranking leak and a recall bug).
+Here every statistic (document frequency, average length) and every candidate comes from the
+scope's own facts, so a scope's results are identical whatever else is stored. (The dense leg
+is an exact scoped cosine query in the store; see ``MemoryRepository.exact_vector_facts``.)
 
 The catalogue is read from the store with a scoped query, cached per scope in this process and
 kept exact by a scoped fingerprint read on every search (count and newest recorded/updated
@@ -19,12 +19,11 @@ import math
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import snowballstemmer
 
 from graphmem.store._base import keyword_terms
@@ -71,21 +70,18 @@ class _Doc:
     metadata: dict[str, Any]
     turn: bool = False  # a raw conversation turn (add(..., infer=False))
     distinct: int = 0  # distinct words of its own text
-    row: int = -1  # index into the embedding matrix, -1 without an embedding
 
 
 @dataclass
 class ScopeCatalogue:
-    """The facts of one scope with their BM25 statistics and embedding matrix."""
+    """The facts of one scope with their BM25 statistics and filterable fields."""
 
     docs: dict[str, _Doc] = field(default_factory=dict)
     df: Counter[str] = field(default_factory=Counter)
+    postings: dict[str, set[str]] = field(default_factory=dict)
     total_length: int = 0
     signature: tuple[Any, ...] = ()
     since: int = 0
-    _ids: list[str] = field(default_factory=list)
-    _vectors: list[Sequence[float]] = field(default_factory=list)
-    _matrix: np.ndarray | None = None
 
     def upsert(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Add or replace documents from ``search/scope_documents`` rows."""
@@ -94,6 +90,8 @@ class ScopeCatalogue:
             if old is not None:
                 self.df.subtract(old.terms.keys())
                 self.total_length -= old.length
+                for term in old.terms:
+                    self.postings[term].discard(old.id)
             metadata = json.loads(row["metadata_json"]) if row.get("metadata_json") else {}
             if not isinstance(metadata, dict):
                 metadata = {}
@@ -116,35 +114,43 @@ class ScopeCatalogue:
                 turn="role" in metadata,
                 distinct=len(own),
             )
-            embedding = row.get("embedding")
-            if embedding is not None and len(embedding):
-                doc.row = len(self._ids)
-                self._ids.append(doc.id)
-                self._vectors.append(embedding)
-                self._matrix = None
             self.docs[doc.id] = doc
             self.df.update(terms.keys())
+            for term in terms:
+                self.postings.setdefault(term, set()).add(doc.id)
             self.total_length += doc.length
         self.df = +self.df  # drop zero counts so the statistics depend on live documents only
 
     def select(self, when: TimeFilter, allowed: Callable[[_Doc], bool] | None) -> list[_Doc]:
         """The documents visible at ``when`` that pass ``allowed``."""
-        at = when.params()["as_of"]
-        out = []
-        for doc in self.docs.values():
-            if not when.include_history and (
+        test = self.visibility(when, allowed)
+        return [doc for doc in self.docs.values() if test(doc)]
+
+    @staticmethod
+    def visibility(
+        when: TimeFilter, allowed: Callable[[_Doc], bool] | None
+    ) -> Callable[[_Doc], bool]:
+        """A test: is the document valid at ``when`` (or history asked) and allowed."""
+        at = int(when.params()["as_of"])
+        history = when.include_history
+
+        def visible(doc: _Doc) -> bool:
+            if not history and (
                 (doc.valid_from is not None and doc.valid_from > at)
                 or (doc.valid_to is not None and doc.valid_to <= at)
             ):
-                continue
-            if allowed is None or allowed(doc):
-                out.append(doc)
-        return out
+                return False
+            return allowed is None or allowed(doc)
 
-    def bm25(self, query: str, docs: Sequence[_Doc], limit: int) -> list[tuple[str, float]]:
-        """Okapi BM25 of ``query`` over ``docs``, statistics from the whole scope."""
+        return visible
+
+    def bm25(
+        self, query: str, visible: Callable[[_Doc], bool], limit: int
+    ) -> list[tuple[str, float]]:
+        """Okapi BM25 of ``query`` over the visible documents containing a query term;
+        statistics (document frequency, average length) from the whole scope."""
         n = len(self.docs)
-        if not n or not docs:
+        if not n:
             return []
         avgdl = self.total_length / n or 1.0
         terms = query_terms(query)
@@ -155,8 +161,13 @@ class ScopeCatalogue:
         }
         if not idf:
             return []
+        candidates: set[str] = set()
+        for term in idf:
+            candidates |= self.postings.get(term, set())
         scored: list[tuple[str, float]] = []
-        for doc in docs:
+        for doc in (self.docs[i] for i in candidates):
+            if not visible(doc):
+                continue
             score = 0.0
             norm = BM25_K1 * (1 - BM25_B + BM25_B * doc.length / avgdl)
             for term, weight in idf.items():
@@ -167,24 +178,6 @@ class ScopeCatalogue:
                 scored.append((doc.id, score))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:limit]
-
-    def dense(
-        self, vector: Sequence[float], docs: Sequence[_Doc], limit: int
-    ) -> list[tuple[str, float]]:
-        """Exact cosine similarity of ``vector`` to ``docs`` (those with an embedding)."""
-        rows = [doc.row for doc in docs if doc.row >= 0 and self._ids[doc.row] == doc.id]
-        if not rows:
-            return []
-        if self._matrix is None:
-            matrix = np.asarray(self._vectors, dtype=np.float32)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            self._matrix = matrix / np.where(norms == 0, 1.0, norms)
-        query = np.asarray(vector, dtype=np.float32)
-        query = query / (np.linalg.norm(query) or 1.0)
-        picked = np.asarray(rows)
-        sims = self._matrix[picked] @ query
-        order = np.lexsort((np.asarray([self._ids[r] for r in rows]), -sims))[:limit]
-        return [(self._ids[rows[i]], round(float(sims[i]), 6)) for i in order]
 
 
 class Catalogue:
@@ -211,9 +204,8 @@ class Catalogue:
             fresh = ScopeCatalogue(
                 docs=dict(cached.docs),
                 df=Counter(cached.df),
+                postings={term: set(ids) for term, ids in cached.postings.items()},
                 total_length=cached.total_length,
-                _ids=list(cached._ids),
-                _vectors=list(cached._vectors),
             )
             fresh.upsert(self._repository.scope_documents(scope, since=cached.since))
             if len(fresh.docs) != signature[0]:

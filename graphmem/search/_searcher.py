@@ -79,13 +79,14 @@ class HybridSearcher:
         self._graph.remember_cue_words(cue_words, vectors[1:])
         when = TimeFilter(request.as_of, request.include_history)
         pool = max(request.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
-        # Dense and keyword legs rank the scope's own facts only (exact, tenant-independent),
+        # Dense (exact scoped cosine) and keyword (scope BM25) rank the scope's own facts only,
         # with the filters applied before ranking so a selective filter cannot be starved.
         catalogue = self._catalogue.get(request.scope)
         allowed = _filter(request.filters) if request.filters else None
-        docs = catalogue.select(when, allowed)
-        dense = catalogue.dense(vector, docs, pool)
-        keyword = catalogue.bm25(request.query, docs, pool)
+        visible = catalogue.visibility(when, allowed)
+        ids = None if allowed is None else [d.id for d in catalogue.docs.values() if visible(d)]
+        dense = self._repository.exact_vector_facts(request.scope, vector, pool, when, ids)
+        keyword = catalogue.bm25(request.query, visible, pool)
         graph = self._graph.candidates(
             request.scope,
             request.query,
@@ -97,9 +98,9 @@ class HybridSearcher:
             pagerank_weight=self._config.pagerank_weight,
         )
         graph_ranked = graph.ranked
-        if allowed is not None:
-            visible = {doc.id for doc in docs}
-            graph_ranked = [fact_id for fact_id in graph_ranked if fact_id in visible]
+        if ids is not None:
+            kept = set(ids)
+            graph_ranked = [fact_id for fact_id in graph_ranked if fact_id in kept]
         rankings = {
             "vector": [fact_id for fact_id, _ in dense],
             "fulltext": [fact_id for fact_id, _ in keyword],

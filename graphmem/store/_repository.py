@@ -252,11 +252,31 @@ class MemoryRepository:
         self, scope: Scope, vector: Sequence[float], limit: int, when: TimeFilter
     ) -> list[tuple[str, float]]:
         """The scope's ``limit`` facts most similar to ``vector``: (id, cosine similarity)."""
-        params = {"vector": list(vector), "limit": limit, **when.params()}
+        params = {"vector": list(vector), "limit": limit, "ids": None, **when.params()}
         k = min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K)
         rows = self._scoped("search/vector_facts", scope, k=k, **params)
         if len(rows) < limit:
             rows = self._scoped("search/vector_facts_exact", scope, **params)
+        return [(row["id"], float(row["similarity"])) for row in rows]
+
+    def exact_vector_facts(
+        self,
+        scope: Scope,
+        vector: Sequence[float],
+        limit: int,
+        when: TimeFilter,
+        ids: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Exact cosine over the scope's facts (only ``ids`` if given): (id, similarity), best
+        first. Independent of other scopes, unlike the store-wide approximate index."""
+        rows = self._scoped(
+            "search/vector_facts_exact",
+            scope,
+            vector=list(vector),
+            limit=limit,
+            ids=None if ids is None else list(ids),
+            **when.params(),
+        )
         return [(row["id"], float(row["similarity"])) for row in rows]
 
     def scope_signature(self, scope: Scope) -> tuple[int, int | None, int | None]:

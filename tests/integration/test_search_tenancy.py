@@ -33,7 +33,8 @@ QUERIES = [
     "When did they go hiking?",
     "Boston",
 ]
-WORDS = sorted({w.strip(".,!?'s").lower() for text in MY_FACTS for w in text.split()} - {""}) + [
+WORDS = [
+    *sorted({w.strip(".,!?'s").lower() for text in MY_FACTS for w in text.split()} - {""}),
     "calvin",
     "dana",
     "pixel",

@@ -27,7 +27,7 @@ def test_bm25_matches_the_okapi_formula() -> None:
     catalogue = _catalogue(
         _row("a", "kayak kayak lake"), _row("b", "lake house by the lake"), _row("c", "tea")
     )
-    scores = dict(catalogue.bm25("kayak", catalogue.select(NOW, None), 10))
+    scores = dict(catalogue.bm25("kayak", ScopeCatalogue.visibility(NOW, None), 10))
     n, avgdl, tf, length = 3, (3 + 5 + 1) / 3, 2, 3
     idf = math.log(1 + (n - 1 + 0.5) / (1 + 0.5))
     expected = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * length / avgdl))
@@ -41,7 +41,7 @@ def test_bm25_saturates_and_normalises_length() -> None:
         _row("short", "cello"),
         _row("other", "piano lessons"),
     )
-    scores = dict(catalogue.bm25("cello", catalogue.select(NOW, None), 10))
+    scores = dict(catalogue.bm25("cello", ScopeCatalogue.visibility(NOW, None), 10))
     assert scores["short"] > scores["once"]  # same tf, shorter document
     assert scores["many"] < 10 * scores["once"]  # term frequency saturates
 
@@ -56,7 +56,7 @@ def test_statistics_follow_replaced_documents() -> None:
 def test_stemming_matches_inflections() -> None:
     catalogue = _catalogue(_row("a", "Carla lives in Cascais"), _row("b", "tea"))
     assert [
-        i for i, _ in catalogue.bm25("where does she live", catalogue.select(NOW, None), 5)
+        i for i, _ in catalogue.bm25("where does she live", ScopeCatalogue.visibility(NOW, None), 5)
     ] == ["a"]
 
 
@@ -65,19 +65,11 @@ def test_speaker_name_of_a_turn_is_searchable_but_does_not_count_as_content() ->
         _row("t", "I adopted a beagle", metadata_json='{"role": "user", "name": "Calvin"}'),
         _row("u", "Nice!", metadata_json='{"role": "user", "name": "Dana"}'),
     )
-    assert [i for i, _ in catalogue.bm25("calvin", catalogue.select(NOW, None), 5)] == ["t"]
+    assert [i for i, _ in catalogue.bm25("calvin", ScopeCatalogue.visibility(NOW, None), 5)] == [
+        "t"
+    ]
     assert catalogue.docs["t"].distinct == 4
     assert catalogue.docs["t"].turn
-
-
-def test_dense_is_exact_cosine_best_first() -> None:
-    catalogue = _catalogue(
-        _row("x", "a", embedding=[1.0, 0.0]),
-        _row("y", "b", embedding=[0.6, 0.8]),
-        _row("z", "c", embedding=[0.0, 2.0]),
-    )
-    ranked = catalogue.dense([0.0, 1.0], catalogue.select(NOW, None), 3)
-    assert ranked == [("z", 1.0), ("y", 0.8), ("x", 0.0)]
 
 
 def test_to_context_shows_a_turns_speaker_and_date_and_a_facts_validity() -> None:
