@@ -96,3 +96,18 @@ def test_to_context_shows_a_turns_speaker_and_date_and_a_facts_validity() -> Non
         "- Caroline: I went to a support group yesterday. (said 2023-05-07)",
         "- Alice lives in Lisbon. (since 2023-05-07)",
     ]
+
+
+def test_short_content_free_turns_are_demoted_but_extracted_facts_are_not() -> None:
+    from graphmem.search._searcher import _demote_short_turns
+
+    turn = '{"role": "user", "name": "Dana"}'
+    catalogue = _catalogue(
+        _row("filler", "See ya, Calvin!", metadata_json=turn),
+        _row("content", "I flew to Osaka for my cousin's wedding", metadata_json=turn),
+        _row("fact", "Calvin likes tea"),
+    )
+    fused = {"filler": 1.0, "content": 0.9, "fact": 0.8}
+    _demote_short_turns(fused, catalogue, 5)
+    assert fused == {"filler": pytest.approx(3 / 5), "content": 0.9, "fact": 0.8}
+    assert max(fused, key=lambda k: fused[k]) == "content"
