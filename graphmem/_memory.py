@@ -340,7 +340,7 @@ class Memory(_BaseMemory):
             query: the question or topic.
             user_id, agent_id, run_id: the scope (at least one); filtered inside the database.
             limit: number of hits (1-1000).
-            filters: post-filters: ``predicate`` (str or list), ``entity`` (name),
+            filters: applied before ranking: ``predicate`` (str or list), ``entity`` (name),
                 ``metadata`` (dict of equal values), ``valid_after``/``valid_before`` (datetimes).
             threshold: minimum cosine similarity for hits found by vector search.
             as_of: the world time to answer for (default now).

@@ -67,9 +67,11 @@ class SearchConfig(_Config):
     fanout: int = Field(default=25, ge=1, le=1_000)
     rrf_k: int = Field(default=10, ge=1)
     graph_weight: float = Field(default=4.0, ge=0.0)
-    keyword_weight: float = Field(default=1.0, ge=0.0)
+    keyword_weight: float = Field(default=0.5, ge=0.0)
     pagerank_weight: float = Field(default=1.0, ge=0.0)
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
+    short_turn_words: int = Field(default=5, ge=0, le=50)
+    context_turns: int = Field(default=1, ge=0, le=10)
 
 
 class MemoryConfig(_Config):

@@ -256,6 +256,10 @@ class SearchHit(_Model):
     )
     path: list[PathStep] = Field(default_factory=list)
     superseded_by: str | None = None
+    context: list[str] = Field(
+        default_factory=list,
+        description="A raw turn's neighbouring turns in its session, 'Speaker: text', in order.",
+    )
 
     def to_mem0(self) -> dict[str, Any]:
         """The mem0-compatible dict, with graphmem's extras."""
@@ -306,7 +310,9 @@ class SearchResult(_Model):
         lines: list[str] = []
         used = 0
         for hit in ordered:
-            line = "- " + hit.fact.text + _date_suffix(hit) + _via(hit)
+            speaker = _speaker(hit.fact)
+            said = f"{speaker}: " if speaker else ""
+            line = "- " + said + hit.fact.text + _date_suffix(hit) + _via(hit)
             if used + len(line) + 1 > budget:
                 break
             lines.append(line)
@@ -320,7 +326,17 @@ def _via(hit: SearchHit) -> str:
     return f" [via {'; '.join(links)}]" if links else ""
 
 
+def _speaker(fact: Fact) -> str | None:
+    # A raw turn (add(..., infer=False)) keeps who said it: the message name, else its role.
+    if fact.predicate is not None or "role" not in fact.metadata:
+        return None
+    name = fact.metadata.get("name") or fact.metadata.get("role")
+    return str(name) if name else None
+
+
 def _date_suffix(hit: SearchHit) -> str:
+    if _speaker(hit.fact) is not None and hit.fact.valid_from is not None:
+        return f" (said {hit.fact.valid_from.date().isoformat()})"
     start = hit.fact.valid_from.date().isoformat() if hit.fact.valid_from else None
     end = hit.fact.valid_to.date().isoformat() if hit.fact.valid_to else None
     if hit.is_current:

@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from graphmem._temporal import to_ms
 from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
 from graphmem.ingest._ontology import Ontology
+from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander
+from graphmem.search._turns import neighbouring_turns
 from graphmem.store._repository import MemoryRepository, TimeFilter
-from graphmem.types import Fact, Relation, Scope, SearchHit, SearchResult
+from graphmem.types import Relation, Scope, SearchHit, SearchResult
 
 __all__ = ["HybridSearcher", "Reranker", "SearchRequest"]
 
@@ -66,6 +69,7 @@ class HybridSearcher:
         self._config = config
         self._reranker = reranker
         self._graph = GraphExpander(repository, embedder, ontology)
+        self._catalogue = Catalogue(repository)
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run one search (see README "Search" for the pipeline and its knobs)."""
@@ -75,8 +79,14 @@ class HybridSearcher:
         self._graph.remember_cue_words(cue_words, vectors[1:])
         when = TimeFilter(request.as_of, request.include_history)
         pool = max(request.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
-        dense = self._repository.vector_facts(request.scope, vector, pool, when)
-        keyword = self._repository.fulltext_facts(request.scope, request.query, pool, when)
+        # Dense (exact scoped cosine) and keyword (scope BM25) rank the scope's own facts only,
+        # with the filters applied before ranking so a selective filter cannot be starved.
+        catalogue = self._catalogue.get(request.scope)
+        allowed = _filter(request.filters) if request.filters else None
+        visible = catalogue.visibility(when, allowed)
+        ids = None if allowed is None else [d.id for d in catalogue.docs.values() if visible(d)]
+        dense = self._repository.exact_vector_facts(request.scope, vector, pool, when, ids)
+        keyword = catalogue.bm25(request.query, visible, pool)
         graph = self._graph.candidates(
             request.scope,
             request.query,
@@ -87,10 +97,14 @@ class HybridSearcher:
             extra_seed_facts=[fact_id for fact_id, _ in dense[:DENSE_SEED_FACTS]],
             pagerank_weight=self._config.pagerank_weight,
         )
+        graph_ranked = graph.ranked
+        if ids is not None:
+            kept = set(ids)
+            graph_ranked = [fact_id for fact_id in graph_ranked if fact_id in kept]
         rankings = {
             "vector": [fact_id for fact_id, _ in dense],
             "fulltext": [fact_id for fact_id, _ in keyword],
-            "graph": graph.ranked[:pool],
+            "graph": graph_ranked[:pool],
         }
         weights = {
             "vector": 1.0,
@@ -98,7 +112,8 @@ class HybridSearcher:
             "graph": self._config.graph_weight,
         }
         fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
-        ordered = sorted(fused, key=lambda fact_id: -fused[fact_id])
+        _demote_short_turns(fused, catalogue, self._config.short_turn_words)
+        ordered = sorted(fused, key=lambda fact_id: (-fused[fact_id], fact_id))
         similarity = dict(dense)
         return self._shape(request, vector, ordered, fused, rankings, graph, similarity)
 
@@ -131,8 +146,6 @@ class HybridSearcher:
                 if fact_id not in facts:
                     continue
                 fact, superseded_by = facts[fact_id]
-                if not _passes(fact, request.filters):
-                    continue
                 if (
                     request.threshold is not None
                     and similarity.get(fact_id, -1.0) < request.threshold
@@ -154,9 +167,29 @@ class HybridSearcher:
             if len(hits) >= wanted:
                 break
         hits = self._rerank(request, hits)
+        hits = self._with_turns(request, hits)
         return SearchResult(
             hits=hits, relations=_relations(hits), entities=sorted(set(graph.seeds.values()))
         )
+
+    def _with_turns(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:
+        """Bring each raw-turn hit's neighbouring turns along (``context_turns`` each side)."""
+        turns = self._config.context_turns
+        raw = {
+            h.fact.id: h.fact.text
+            for h in hits
+            if h.fact.predicate is None and "role" in h.fact.metadata
+        }
+        if turns <= 0 or not raw:
+            return hits
+        rows = self._repository.turn_episodes(request.scope, list(raw))
+        around = neighbouring_turns(rows, raw, turns)
+        return [
+            hit.model_copy(update={"context": around[hit.fact.id]})
+            if hit.fact.id in around
+            else hit
+            for hit in hits
+        ]
 
     def _rerank(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:
         if self._config.mmr_lambda is not None and len(hits) > 1:
@@ -204,23 +237,47 @@ def _relations(hits: list[SearchHit]) -> list[Relation]:
     return relations
 
 
-def _passes(fact: Fact, filters: Mapping[str, Any]) -> bool:
-    """Post-filters on the fused candidates: predicate, entity, metadata, validity window."""
+def _demote_short_turns(fused: dict[str, float], catalogue: ScopeCatalogue, words: int) -> None:
+    """Scale down raw turns with fewer than ``words`` distinct words ("Stay safe!", "lol same"):
+    they carry little information but match names and short questions well."""
+    if words <= 0:
+        return
+    for fact_id in fused:
+        doc = catalogue.docs.get(fact_id)
+        if doc is not None and doc.turn and doc.distinct < words:
+            fused[fact_id] *= max(doc.distinct, 1) / words
+
+
+def _filter(filters: Mapping[str, Any]) -> Callable[[_Doc], bool]:
+    """The search filters (predicate, entity, metadata, validity window) as a document test,
+    applied to the scope's facts before any leg ranks them."""
     predicate = filters.get("predicate")
-    if predicate is not None:
-        allowed = {predicate} if isinstance(predicate, str) else set(predicate)
-        if fact.predicate not in allowed:
-            return False
+    allowed = (
+        None
+        if predicate is None
+        else ({predicate} if isinstance(predicate, str) else set(predicate))
+    )
     entity = filters.get("entity")
-    if entity is not None and entity.casefold() not in {
-        (fact.subject or "").casefold(),
-        (fact.object or "").casefold(),
-    }:
-        return False
-    metadata = filters.get("metadata") or {}
-    if any(fact.metadata.get(key) != value for key, value in metadata.items()):
-        return False
+    entity_key = entity.casefold() if isinstance(entity, str) else None
+    metadata = dict(filters.get("metadata") or {})
     after, before = filters.get("valid_after"), filters.get("valid_before")
-    if after is not None and fact.valid_to is not None and fact.valid_to <= after:
-        return False
-    return not (before is not None and fact.valid_from is not None and fact.valid_from >= before)
+    after_ms = None if after is None else to_ms(after)
+    before_ms = None if before is None else to_ms(before)
+
+    def passes(doc: _Doc) -> bool:
+        if allowed is not None and doc.predicate not in allowed:
+            return False
+        if entity_key is not None and entity_key not in {
+            (doc.subject or "").casefold(),
+            (doc.object or "").casefold(),
+        }:
+            return False
+        if any(doc.metadata.get(key) != value for key, value in metadata.items()):
+            return False
+        if after_ms is not None and doc.valid_to is not None and doc.valid_to <= after_ms:
+            return False
+        return not (
+            before_ms is not None and doc.valid_from is not None and doc.valid_from >= before_ms
+        )
+
+    return passes

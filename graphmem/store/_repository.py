@@ -277,12 +277,50 @@ class MemoryRepository:
         self, scope: Scope, vector: Sequence[float], limit: int, when: TimeFilter
     ) -> list[tuple[str, float]]:
         """The scope's ``limit`` facts most similar to ``vector``: (id, cosine similarity)."""
-        params = {"vector": list(vector), "limit": limit, **when.params()}
+        params = {"vector": list(vector), "limit": limit, "ids": None, **when.params()}
         k = min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K)
         rows = self._scoped("search/vector_facts", scope, k=k, **params)
         if len(rows) < limit:
             rows = self._scoped("search/vector_facts_exact", scope, **params)
         return [(row["id"], float(row["similarity"])) for row in rows]
+
+    def exact_vector_facts(
+        self,
+        scope: Scope,
+        vector: Sequence[float],
+        limit: int,
+        when: TimeFilter,
+        ids: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Exact cosine over the scope's facts (only ``ids`` if given): (id, similarity), best
+        first. Independent of other scopes, unlike the store-wide approximate index."""
+        rows = self._scoped(
+            "search/vector_facts_exact",
+            scope,
+            vector=list(vector),
+            limit=limit,
+            ids=None if ids is None else list(ids),
+            **when.params(),
+        )
+        return [(row["id"], float(row["similarity"])) for row in rows]
+
+    def scope_signature(self, scope: Scope) -> tuple[int, int | None, int | None]:
+        """A fingerprint of the scope's facts: (count, newest recorded_at, newest updated_at)."""
+        rows = self._scoped("search/scope_signature", scope)
+        if not rows:
+            return (0, None, None)
+        row = rows[0]
+        return (int(row["n"]), row.get("recorded"), row.get("updated"))
+
+    def scope_documents(self, scope: Scope, *, since: int) -> list[Row]:
+        """The scope's facts recorded or updated at or after ``since`` (ms), for search."""
+        return self._scoped("search/scope_documents", scope, since=since)
+
+    def turn_episodes(self, scope: Scope, fact_ids: Sequence[str]) -> list[Row]:
+        """(fact_id, messages_json) of the episodes the given raw turns came from."""
+        if not fact_ids:
+            return []
+        return self._scoped("search/turn_episodes", scope, ids=list(fact_ids))
 
     def fulltext_facts(
         self, scope: Scope, text: str, limit: int, when: TimeFilter

@@ -1,0 +1,232 @@
+"""Per-scope search catalogue: BM25 ranking and search filters over one scope's facts only.
+
+Why in-process: the stores' full-text indexes (RediSearch, Lucene) compute IDF and lengths over
+the whole store, so keyword scores depended on other tenants (a ranking leak and a recall bug).
+Here every statistic (document frequency, average length) and every candidate comes from the
+scope's own facts, so a scope's results are identical whatever else is stored. (The dense leg
+is an exact scoped cosine query in the store; see ``MemoryRepository.exact_vector_facts``.)
+
+The catalogue is read from the store with a scoped query, cached per scope in this process and
+kept exact by a scoped fingerprint read on every search (count and newest recorded/updated
+stamps): new or changed facts are fetched incrementally, a delete triggers a rebuild. Several
+processes sharing one store therefore stay correct.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
+
+from graphmem.store._base import keyword_terms
+from graphmem.store._repository import MemoryRepository, TimeFilter
+from graphmem.types import Scope
+
+__all__ = ["BM25_B", "BM25_K1", "Catalogue", "ScopeCatalogue", "tokenize"]
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+MAX_CACHED_SCOPES = 64
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens (Snowball English), as the stores' full-text indexes
+    stem: "lives" matches "live"."""
+    return [_stem(word) for word in _TOKEN.findall(text.casefold())]
+
+
+def query_terms(text: str) -> set[str]:
+    """The query's distinct content terms (question words and other stopwords dropped)."""
+    return {_stem(word) for word in keyword_terms(text.casefold(), max_terms=64)}
+
+
+@dataclass
+class _Doc:
+    id: str
+    terms: Counter[str]
+    length: int
+    predicate: str | None
+    subject: str | None
+    object: str | None
+    valid_from: int | None
+    valid_to: int | None
+    metadata: dict[str, Any]
+    turn: bool = False  # a raw conversation turn (add(..., infer=False))
+    distinct: int = 0  # distinct words of its own text
+
+
+@dataclass
+class ScopeCatalogue:
+    """The facts of one scope with their BM25 statistics and filterable fields."""
+
+    docs: dict[str, _Doc] = field(default_factory=dict)
+    df: Counter[str] = field(default_factory=Counter)
+    postings: dict[str, set[str]] = field(default_factory=dict)
+    total_length: int = 0
+    signature: tuple[Any, ...] = ()
+    since: int = 0
+
+    def upsert(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Add or replace documents from ``search/scope_documents`` rows."""
+        for row in rows:
+            old = self.docs.pop(row["id"], None)
+            if old is not None:
+                self.df.subtract(old.terms.keys())
+                self.total_length -= old.length
+                for term in old.terms:
+                    self.postings[term].discard(old.id)
+            metadata = json.loads(row["metadata_json"]) if row.get("metadata_json") else {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            # A raw turn's speaker is searchable ("what did Calvin say about ..."): the message
+            # name is indexed with the text.
+            speaker = metadata.get("name") if "role" in metadata else None
+            text = row.get("text") or ""
+            own = Counter(tokenize(text))
+            terms = own + Counter(tokenize(speaker)) if isinstance(speaker, str) else own
+            doc = _Doc(
+                id=row["id"],
+                terms=terms,
+                length=sum(terms.values()),
+                predicate=row.get("predicate"),
+                subject=row.get("subject"),
+                object=row.get("object"),
+                valid_from=row.get("valid_from"),
+                valid_to=row.get("valid_to"),
+                metadata=metadata,
+                turn="role" in metadata,
+                distinct=len(own),
+            )
+            self.docs[doc.id] = doc
+            self.df.update(terms.keys())
+            for term in terms:
+                self.postings.setdefault(term, set()).add(doc.id)
+            self.total_length += doc.length
+        self.df = +self.df  # drop zero counts so the statistics depend on live documents only
+
+    def select(self, when: TimeFilter, allowed: Callable[[_Doc], bool] | None) -> list[_Doc]:
+        """The documents visible at ``when`` that pass ``allowed``."""
+        test = self.visibility(when, allowed)
+        return [doc for doc in self.docs.values() if test(doc)]
+
+    @staticmethod
+    def visibility(
+        when: TimeFilter, allowed: Callable[[_Doc], bool] | None
+    ) -> Callable[[_Doc], bool]:
+        """A test: is the document valid at ``when`` (or history asked) and allowed."""
+        at = int(when.params()["as_of"])
+        history = when.include_history
+
+        def visible(doc: _Doc) -> bool:
+            if not history and (
+                (doc.valid_from is not None and doc.valid_from > at)
+                or (doc.valid_to is not None and doc.valid_to <= at)
+            ):
+                return False
+            return allowed is None or allowed(doc)
+
+        return visible
+
+    def bm25(
+        self, query: str, visible: Callable[[_Doc], bool], limit: int
+    ) -> list[tuple[str, float]]:
+        """Okapi BM25 of ``query`` over the visible documents containing a query term;
+        statistics (document frequency, average length) from the whole scope."""
+        n = len(self.docs)
+        if not n:
+            return []
+        avgdl = self.total_length / n or 1.0
+        terms = query_terms(query)
+        idf = {
+            t: math.log(1.0 + (n - self.df[t] + 0.5) / (self.df[t] + 0.5))
+            for t in terms
+            if self.df[t]
+        }
+        if not idf:
+            return []
+        candidates: set[str] = set()
+        for term in idf:
+            candidates |= self.postings.get(term, set())
+        scored: list[tuple[str, float]] = []
+        for doc in (self.docs[i] for i in candidates):
+            if not visible(doc):
+                continue
+            score = 0.0
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * doc.length / avgdl)
+            for term, weight in idf.items():
+                tf = doc.terms.get(term)
+                if tf:
+                    score += weight * tf * (BM25_K1 + 1) / (tf + norm)
+            if score > 0:
+                scored.append((doc.id, score))
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored[:limit]
+
+
+class Catalogue:
+    """Per-scope catalogues cached in this process, checked against the store on each use."""
+
+    def __init__(self, repository: MemoryRepository, *, max_scopes: int = MAX_CACHED_SCOPES):
+        self._repository = repository
+        self._max_scopes = max_scopes
+        self._scopes: OrderedDict[str, ScopeCatalogue] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, scope: Scope) -> ScopeCatalogue:
+        """The scope's catalogue, brought up to date with the store."""
+        key = "\x1e".join(f"{k}={v}" for k, v in scope.params().items() if v is not None)
+        signature = self._repository.scope_signature(scope)
+        with self._lock:
+            cached = self._scopes.get(key)
+            if cached is not None:
+                self._scopes.move_to_end(key)
+                if cached.signature == signature:
+                    return cached
+        if cached is not None and signature[0] >= len(cached.docs):
+            # Adds and edits only: fetch what changed since the newest stamp we have.
+            fresh = ScopeCatalogue(
+                docs=dict(cached.docs),
+                df=Counter(cached.df),
+                postings={term: set(ids) for term, ids in cached.postings.items()},
+                total_length=cached.total_length,
+            )
+            fresh.upsert(self._repository.scope_documents(scope, since=cached.since))
+            if len(fresh.docs) != signature[0]:
+                fresh = self._build(scope)
+        else:
+            fresh = self._build(scope)
+        fresh.signature = signature
+        fresh.since = max(int(signature[1] or 0), int(signature[2] or 0))
+        with self._lock:
+            self._scopes[key] = fresh
+            self._scopes.move_to_end(key)
+            while len(self._scopes) > self._max_scopes:
+                self._scopes.popitem(last=False)
+        return fresh
+
+    def _build(self, scope: Scope) -> ScopeCatalogue:
+        catalogue = ScopeCatalogue()
+        catalogue.upsert(self._repository.scope_documents(scope, since=0))
+        return catalogue
+
+    def clear(self) -> None:
+        """Forget every cached scope (after a reset)."""
+        with self._lock:
+            self._scopes.clear()
