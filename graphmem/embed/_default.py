@@ -32,6 +32,11 @@ class FallbackEmbedder:
         self.fallback_reason: str | None = None
 
     @property
+    def model_name(self) -> str:
+        """The model both embedders serve (the shipped MiniLM by default)."""
+        return str(self._fallback.model_name)
+
+    @property
     def active(self) -> Embedder:
         """The embedder that serves (decided on first use)."""
         if not self._decided:
