@@ -225,10 +225,13 @@ class OnnxEmbedder:
         import numpy as np
 
         try:
-            out: list[list[float]] = []
             items = list(texts)
+            # Batches of similar length pad less (as sentence-transformers does); order restored.
+            order = sorted(range(len(items)), key=lambda i: len(items[i]))
+            out: list[list[float]] = [[] for _ in items]
             for start in range(0, len(items), self._batch_size):
-                batch = self._tokenizer.encode_batch(items[start : start + self._batch_size])
+                chunk = order[start : start + self._batch_size]
+                batch = self._tokenizer.encode_batch([items[i] for i in chunk])
                 ids = np.array([e.ids for e in batch], dtype=np.int64)
                 mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
                 types = np.array([e.type_ids for e in batch], dtype=np.int64)
@@ -239,7 +242,8 @@ class OnnxEmbedder:
                 weights = mask[:, :, None].astype(np.float32)
                 pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
                 norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-                out.extend((pooled / norms).tolist())
+                for i, vector in zip(chunk, (pooled / norms).tolist()):
+                    out[i] = vector
             return out
         except Exception as exc:
             raise EmbeddingError(f"embedding failed: {exc}") from exc

@@ -43,6 +43,7 @@ def test_onnx_vectors_match_torch(embedder: SentenceTransformerEmbedder, onnx_ca
     assert cosines.min() >= 0.9999, cosines
     # a batch gives the same vectors as one text at a time (padding is masked out)
     single = np.array([onnx.embed([t])[0] for t in TEXTS])
+    assert np.allclose(np.array(onnx.embed(TEXTS[::-1]))[::-1], vectors, atol=1e-5)  # order kept
     assert np.allclose(single, vectors, atol=1e-5)
     assert onnx.onnx_path().is_file()  # exported once into the cache
 
