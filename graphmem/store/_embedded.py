@@ -24,7 +24,7 @@ directory, so sharing still works.
 
 Reopen time: replaying AOF commands (every graph query) is slow, loading the RDB base is fast.
 The AOF is rewritten into a fresh RDB base (``BGREWRITEAOF``) in the background as it grows
-(``auto-aof-rewrite-min-size 8mb``, ``-percentage 50``) and before the last clean shutdown when
+(``auto-aof-rewrite-min-size 8mb``, ``-percentage 100``) and before the last clean shutdown when
 the incremental file holds more than ``_COMPACT_BYTES``, so the next open loads an RDB.
 
 Damaged AOF: redis loads a truncated AOF (``aof-load-truncated yes``) and drops the torn tail,
@@ -353,7 +353,7 @@ class EmbeddedFalkorDB:
             "--save", "",
             "--aof-use-rdb-preamble", "yes",
             "--auto-aof-rewrite-min-size", "8mb",
-            "--auto-aof-rewrite-percentage", "50",
+            "--auto-aof-rewrite-percentage", "100",
             "--daemonize", "no",
             "--logfile", str(layout.log),
             "--loadmodule", module,
