@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -135,6 +136,7 @@ def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
         }
     for memory in memories.values():
         memory.close()
+    shutil.rmtree(data_dir, ignore_errors=True)
     return result
 
 

@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -233,6 +234,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     memory.close()
     await driver.close()
     server.release()
+    shutil.rmtree(data_dir, ignore_errors=True)
     result: dict[str, Any] = {
         "facts_in_measured_tenant": len(target.facts),
         "other_tenants": len(others),
