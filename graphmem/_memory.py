@@ -21,7 +21,7 @@ import networkx as nx
 from graphmem._messages import check_storable, normalize_messages, validate_text
 from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
-from graphmem.embed import Embedder, SentenceTransformerEmbedder
+from graphmem.embed import Embedder, default_embedder
 from graphmem.errors import InputError, NotFoundError, WriteConflictError
 from graphmem.ingest._ontology import Ontology
 from graphmem.ingest._plan import NewFact, WritePlan, content_hash, new_id, text_hash
@@ -68,8 +68,11 @@ class _BaseMemory:
     ) -> None:
         self.config = config or MemoryConfig.from_env()
         self._store = store or create_store(self.config.graph_store)
-        self._embedder = embedder or SentenceTransformerEmbedder(
-            self.config.embedder.model, threads=self.config.embedder.threads
+        self._embedder = embedder or default_embedder(
+            self.config.embedder.model,
+            backend=self.config.embedder.backend,
+            quantize=self.config.embedder.quantize,
+            threads=self.config.embedder.threads,
         )
         self._llm = llm
         self._ontology = ontology

@@ -57,7 +57,12 @@ class EmbedderConfig(_Config):
 
     provider: Literal["sentence_transformers", "huggingface"] = "sentence_transformers"
     model: str | None = None
-    threads: int | None = 1
+    threads: int | None = None
+    """ONNX Runtime session threads (default 1); for torch, applied process-wide only if set."""
+    backend: Literal["auto", "onnx", "torch"] = "auto"
+    """``auto``: the shipped MiniLM on ONNX Runtime when installed, else sentence-transformers."""
+    quantize: bool = False
+    """int8 ONNX weights (faster, slightly different vectors; opt-in)."""
 
 
 class SearchConfig(_Config):

