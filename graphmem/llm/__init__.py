@@ -27,8 +27,10 @@ from ._base import LLMProvider, ToolRequest, ToolResponse
 from ._factory import create_llm
 from ._invoker import InvokeResult, ToolInvoker
 from ._langchain import LangChainProvider
+from ._lenient import recover_arguments
 from ._limits import ConcurrencyLimiter, global_limiter, set_global_concurrency
 from ._openai import DEFAULT_MODEL, OpenAIProvider, map_openai_errors
+from ._probe import ToolCallingReport, probe_tool_calling
 from ._retry import (
     RetryPolicy,
     RetryState,
@@ -47,6 +49,9 @@ from ._scripted import REPLAY_MODEL, ScriptedLLM
 from ._usage import CallUsage, LLMUsage, UsageLedger
 
 __all__ = [
+    "ToolCallingReport",
+    "probe_tool_calling",
+    "recover_arguments",
     "DEFAULT_MODEL",
     "REPLAY_MODEL",
     "CallUsage",

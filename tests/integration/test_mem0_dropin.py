@@ -71,7 +71,7 @@ def test_get_all_is_mem0_dict_and_typed_list(memory_factory: MakeMemory) -> None
     assert set(all_memories.keys()) == {"results"}
     texts = {item["memory"] for item in all_memories["results"]}
     assert texts == {t for t in ids if "sushi" not in t}
-    assert all(MEM0_ITEM_KEYS <= set(item) for item in all_memories["results"])
+    assert all(set(item) >= MEM0_ITEM_KEYS for item in all_memories["results"])
     assert all_memories[0].text in texts  # integer index: the typed Fact
 
 
