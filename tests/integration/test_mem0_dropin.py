@@ -185,3 +185,47 @@ def test_from_config_accepts_mem0_keys(caplog: pytest.LogCaptureFixture) -> None
         Memory.from_config({"custom_fact_extraction_prompt": "Extract facts"})
     with pytest.raises(ConfigError):
         Memory.from_config({"embedder": {"provider": "openai", "config": {}}})
+
+
+def test_import_a_mem0_export(memory_factory: MakeMemory) -> None:
+    from graphmem.migrate import import_mem0
+
+    exported = {  # what mem0's m.get_all(user_id="alice") returns
+        "results": [
+            {
+                "id": "892db2ae-06d9-49e5-8b3e-585ef9b85b8e",
+                "memory": "Likes to play cricket on weekends",
+                "hash": "75d4e7d1e0ff1e4ad2b8fdcb4c5c3a5b",
+                "metadata": {"category": "hobbies"},
+                "created_at": "2024-07-26T10:29:36.630547-07:00",
+                "updated_at": None,
+                "user_id": "alice",
+            },
+            {
+                "id": "a1b2",
+                "memory": "Is vegetarian",
+                "metadata": None,
+                "created_at": "2024-08-01T09:00:00Z",
+                "user_id": "alice",
+            },
+            {"id": "broken", "text": "no memory key", "user_id": "alice"},
+            {"id": "noscope", "memory": "Has no owner"},
+        ]
+    }
+    m = memory_factory()
+    report = import_mem0(m, exported)
+    assert (report.imported, report.duplicates) == (2, 0)
+    assert [i for i, _ in report.errors] == [2, 3]
+    facts = {f.text: f for f in m.get_all(user_id="alice")}
+    cricket = facts["Likes to play cricket on weekends"]
+    assert cricket.metadata["category"] == "hobbies"
+    assert cricket.metadata["mem0_id"] == "892db2ae-06d9-49e5-8b3e-585ef9b85b8e"
+    assert cricket.valid_from is not None and cricket.valid_from.isoformat().startswith(
+        "2024-07-26T17:29:36"
+    )
+    assert report.ids["a1b2"] == facts["Is vegetarian"].id
+    again = import_mem0(m, exported)
+    assert (again.imported, again.duplicates) == (0, 2)
+    assert len(m.get_all(user_id="alice")) == 2
+    hits = m.search("sport", user_id="alice", filters={"mem0_id": {"ne": "a1b2"}})
+    assert [r["memory"] for r in hits["results"]] == ["Likes to play cricket on weekends"]
