@@ -49,9 +49,6 @@ from ._scripted import REPLAY_MODEL, ScriptedLLM
 from ._usage import CallUsage, LLMUsage, UsageLedger
 
 __all__ = [
-    "ToolCallingReport",
-    "probe_tool_calling",
-    "recover_arguments",
     "DEFAULT_MODEL",
     "REPLAY_MODEL",
     "CallUsage",
@@ -65,6 +62,7 @@ __all__ = [
     "RetryState",
     "ScriptedLLM",
     "Stop",
+    "ToolCallingReport",
     "ToolInvoker",
     "ToolRequest",
     "ToolResponse",
@@ -75,6 +73,8 @@ __all__ = [
     "is_retryable",
     "map_openai_errors",
     "mark_retryable",
+    "probe_tool_calling",
+    "recover_arguments",
     "set_global_concurrency",
     "stop_after_attempt",
     "stop_after_delay",
