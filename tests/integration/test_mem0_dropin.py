@@ -229,3 +229,23 @@ def test_import_a_mem0_export(memory_factory: MakeMemory) -> None:
     assert len(m.get_all(user_id="alice")) == 2
     hits = m.search("sport", user_id="alice", filters={"mem0_id": {"ne": "a1b2"}})
     assert [r["memory"] for r in hits["results"]] == ["Likes to play cricket on weekends"]
+
+
+def test_async_memory_speaks_mem0_too(memory_factory: MakeMemory) -> None:
+    import asyncio
+
+    from graphmem import AsyncMemory
+
+    sync = memory_factory()
+
+    async def scenario() -> None:
+        m = AsyncMemory(sync.config, embedder=sync._embedder)
+        added = await m.add("I love hiking.", user_id="zoe", metadata={"k": 1}, infer=False)
+        memory_id = added["results"][0]["id"]
+        found = await m.search("outdoors", filters={"AND": [{"user_id": "zoe"}, {"k": 1}]}, top_k=3)
+        assert [r["id"] for r in found["results"]] == [memory_id]
+        assert (await m.get_all(filters={"user_id": "zoe"}))["results"][0]["id"] == memory_id
+        assert (await m.delete(memory_id=memory_id))["message"] == "Memory deleted successfully!"
+        await m.close()
+
+    asyncio.run(scenario())
