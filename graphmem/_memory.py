@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphmem._mem0 import mem0_config, merge_scope, split_filters
 from graphmem._messages import check_storable, normalize_messages, validate_text
 from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
@@ -33,6 +34,7 @@ from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import (
     AddResult,
     Fact,
+    FactList,
     HistoryEvent,
     MemoryEvent,
     Message,
@@ -197,8 +199,12 @@ class Memory(_BaseMemory):
 
     @classmethod
     def from_config(cls, config: dict[str, Any], **kwargs: Any) -> Memory:
-        """Build from a mem0-style dict (see :class:`MemoryConfig`)."""
-        return cls(MemoryConfig.from_dict(config), **kwargs)
+        """Build from a mem0-style dict (see :class:`MemoryConfig`).
+
+        mem0's own keys are accepted: ``vector_store``/``history_db_path``/``version`` are
+        ignored with a warning; unsupported values raise :class:`ConfigError`.
+        """
+        return cls(MemoryConfig.from_dict(mem0_config(config)), **kwargs)
 
     def __enter__(self) -> Memory:
         return self
@@ -224,6 +230,8 @@ class Memory(_BaseMemory):
         metadata: dict[str, Any] | None = None,
         occurred_at: datetime | None = None,
         infer: bool = True,
+        memory_type: str | None = None,
+        prompt: str | None = None,
     ) -> AddResult:
         """Remember a conversation turn (or several).
 
@@ -237,6 +245,8 @@ class Memory(_BaseMemory):
                 ("last week") are resolved against this.
             infer: ``True``: one LLM call extracts entities, relations and facts;
                 ``False``: each message is stored as a fact, with no LLM call.
+            memory_type, prompt: mem0's procedural-memory and custom-prompt options; not
+                supported (InputError if given), accepted so mem0 calls bind.
 
         Returns:
             The events (ADD/MERGE/INVALIDATE/NOOP), relations written and LLM usage.
@@ -246,6 +256,7 @@ class Memory(_BaseMemory):
             LLMError: the model failed or answered off-contract (nothing is written).
             StoreError: the database failed (nothing is written).
         """
+        _unsupported(memory_type=memory_type, prompt=prompt)
         scope = self._scope(user_id, agent_id, run_id)
         parsed = normalize_messages(messages, max_chars=self.config.max_text_chars)
         metadata = self._metadata(metadata)
@@ -336,6 +347,8 @@ class Memory(_BaseMemory):
         as_of: datetime | None = None,
         include_history: bool = False,
         hops: int | None = None,
+        top_k: int | None = None,
+        rerank: bool = True,
     ) -> SearchResult:
         """Find memories relevant to ``query`` (no LLM call).
 
@@ -343,32 +356,49 @@ class Memory(_BaseMemory):
             query: the question or topic.
             user_id, agent_id, run_id: the scope (at least one); filtered inside the database.
             limit: number of hits (1-1000).
-            filters: applied before ranking: ``predicate`` (str or list), ``entity`` (name),
-                ``metadata`` (dict of equal values), ``valid_after``/``valid_before`` (datetimes).
+            filters: applied before ranking; graphmem's ``predicate`` (str or list), ``entity``,
+                ``metadata`` (dict of equal values), ``valid_after``/``valid_before``; and
+                mem0's: scope ids (``{"user_id": "alice"}``), metadata keys, ``AND``/``OR``/
+                ``NOT`` and the operators eq, ne, gt, gte, lt, lte, in, nin, contains,
+                icontains, ``"*"`` (on metadata, ``created_at``, ``updated_at``, ...).
             threshold: minimum cosine similarity for hits found by vector search.
             as_of: the world time to answer for (default now).
             include_history: also return superseded facts, with their intervals.
             hops: graph expansion depth (default from config, 2).
+            top_k: mem0 2.x's name for ``limit`` (wins when given).
+            rerank: accepted for mem0; graphmem always fuses and reranks its retrievers.
 
         Returns:
-            A :class:`SearchResult`; ``.to_dict()`` is mem0's shape.
+            A :class:`SearchResult`: typed ``.hits``; ``result["results"]`` and
+            ``.to_dict()`` are mem0's shape.
         """
-        scope = self._scope(user_id, agent_id, run_id)
+        wanted = split_filters(filters)
+        ids = merge_scope(
+            {"user_id": user_id, "agent_id": agent_id, "run_id": run_id}, wanted.scope
+        )
+        scope = self._scope(ids["user_id"], ids["agent_id"], ids["run_id"])
         text = validate_text(query, max_chars=self.config.max_text_chars, what="query")
+        self._flag(rerank, "rerank")
+        limit = self._limit(limit if top_k is None else top_k)
         request = SearchRequest(
             query=text,
             scope=scope,
-            limit=self._limit(limit),
+            # a mem0 condition is checked on the hits: fetch more, then keep ``limit``
+            limit=limit if wanted.condition is None else min(MAX_LIMIT, max(50, limit * 5)),
             as_of=self._time(as_of, "as_of") or self._now(),
             as_of_given=as_of is not None,
             include_history=self._flag(include_history, "include_history"),
             threshold=_threshold(threshold),
-            filters=_filters(filters),
+            filters=_filters(wanted.native),
             hops=self.config.search.hops if hops is None else _hops(hops),
             fanout=self.config.search.fanout,
         )
         self._ensure_ready()
-        return self._searcher.search(request)
+        result = self._searcher.search(request)
+        if wanted.condition is None:
+            return result
+        hits = [hit for hit in result.hits if wanted.matches(hit.fact)][:limit]
+        return result.model_copy(update={"hits": hits})
 
     def graph(
         self,
@@ -449,15 +479,30 @@ class Memory(_BaseMemory):
         run_id: str | None = None,
         limit: int = 100,
         include_expired: bool = False,
-    ) -> list[Fact]:
-        """The scope's memories, newest first (current ones unless ``include_expired``)."""
-        scope = self._scope(user_id, agent_id, run_id)
+        filters: dict[str, Any] | None = None,
+        top_k: int | None = None,
+    ) -> FactList:
+        """The scope's memories, newest first (current ones unless ``include_expired``).
+
+        ``filters`` takes mem0's filters (scope ids, metadata, AND/OR/NOT, operators, see
+        :meth:`search`); ``top_k`` is mem0 2.x's name for ``limit``. The result is a list of
+        :class:`Fact`; ``facts["results"]`` is mem0's shape.
+        """
+        wanted = split_filters(filters)
+        if wanted.native:
+            raise InputError(f"get_all filters do not take {sorted(wanted.native)}")
+        ids = merge_scope(
+            {"user_id": user_id, "agent_id": agent_id, "run_id": run_id}, wanted.scope
+        )
+        scope = self._scope(ids["user_id"], ids["agent_id"], ids["run_id"])
+        limit = self._limit(limit if top_k is None else top_k)
         self._ensure_ready()
-        return self._repository.list_facts(
+        facts = self._repository.list_facts(
             scope,
-            limit=self._limit(limit),
+            limit=limit if wanted.condition is None else MAX_LIMIT,
             include_expired=self._flag(include_expired, "include_expired"),
         )
+        return FactList([f for f in facts if wanted.matches(f)][:limit])
 
     def update(
         self,
@@ -477,7 +522,9 @@ class Memory(_BaseMemory):
             scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
             plan = WritePlan(scope, self._now(), actor=_actor(scope))
             if attempt and fact.text == text:  # our refused write had in fact committed
-                return MemoryEvent(id=fact.id, memory=text, event="UPDATE")
+                return MemoryEvent(
+                    id=fact.id, memory=text, event="UPDATE", message="Memory updated successfully!"
+                )
             plan.guard(self._repository.scope_version(scope))
             vector = vector or self._embedder.embed([text])[0]
             plan.update_text(fact.id, fact.text, text, vector)
@@ -487,7 +534,7 @@ class Memory(_BaseMemory):
                 if attempt == WRITE_ATTEMPTS - 1:
                     raise
                 continue
-            return plan.events[0]
+            return plan.events[0].model_copy(update={"message": "Memory updated successfully!"})
         raise AssertionError("unreachable")
 
     def delete(
@@ -497,18 +544,22 @@ class Memory(_BaseMemory):
         user_id: str | None = None,
         agent_id: str | None = None,
         run_id: str | None = None,
-    ) -> None:
+    ) -> MemoryEvent:
         """Really delete a memory (right to be forgotten), in one transaction.
 
         The fact, its typed relationship, the raw messages of its episodes (they may quote it)
         and whatever is left orphaned are deleted; its history keeps that it changed, not what
-        it said.
+        it said. Returns the DELETE event (mem0's ``{"message": ...}`` via ``["message"]``).
         """
         fact = self.get(memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id)
         scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
         plan = WritePlan(scope, self._now(), actor=_actor(scope))
         plan.delete_fact(fact.id)
         self._repository.apply(plan.segments())
+        # the text is not echoed back: a deletion may be of something secret
+        return MemoryEvent(
+            id=fact.id, memory="", event="DELETE", message="Memory deleted successfully!"
+        )
 
     def delete_all(
         self, *, user_id: str | None = None, agent_id: str | None = None, run_id: str | None = None
@@ -559,8 +610,12 @@ class AsyncMemory:
 
     @classmethod
     def from_config(cls, config: dict[str, Any], **kwargs: Any) -> AsyncMemory:
-        """Build from a mem0-style dict (see :class:`MemoryConfig`)."""
-        return cls(MemoryConfig.from_dict(config), **kwargs)
+        """Build from a mem0-style dict (see :class:`MemoryConfig`).
+
+        mem0's own keys are accepted: ``vector_store``/``history_db_path``/``version`` are
+        ignored with a warning; unsupported values raise :class:`ConfigError`.
+        """
+        return cls(MemoryConfig.from_dict(mem0_config(config)), **kwargs)
 
     async def __aenter__(self) -> AsyncMemory:
         return self
@@ -578,6 +633,8 @@ class AsyncMemory:
         metadata: dict[str, Any] | None = None,
         occurred_at: datetime | None = None,
         infer: bool = True,
+        memory_type: str | None = None,
+        prompt: str | None = None,
     ) -> AddResult:
         """See :meth:`Memory.add`."""
         return await asyncio.to_thread(
@@ -589,6 +646,8 @@ class AsyncMemory:
             metadata=metadata,
             occurred_at=occurred_at,
             infer=infer,
+            memory_type=memory_type,
+            prompt=prompt,
         )
 
     async def search(
@@ -604,6 +663,8 @@ class AsyncMemory:
         as_of: datetime | None = None,
         include_history: bool = False,
         hops: int | None = None,
+        top_k: int | None = None,
+        rerank: bool = True,
     ) -> SearchResult:
         """See :meth:`Memory.search`."""
         return await asyncio.to_thread(
@@ -618,6 +679,8 @@ class AsyncMemory:
             as_of=as_of,
             include_history=include_history,
             hops=hops,
+            top_k=top_k,
+            rerank=rerank,
         )
 
     async def graph(
@@ -681,7 +744,9 @@ class AsyncMemory:
         run_id: str | None = None,
         limit: int = 100,
         include_expired: bool = False,
-    ) -> list[Fact]:
+        filters: dict[str, Any] | None = None,
+        top_k: int | None = None,
+    ) -> FactList:
         """See :meth:`Memory.get_all`."""
         return await asyncio.to_thread(
             self._sync.get_all,
@@ -690,6 +755,8 @@ class AsyncMemory:
             run_id=run_id,
             limit=limit,
             include_expired=include_expired,
+            filters=filters,
+            top_k=top_k,
         )
 
     async def update(
@@ -713,9 +780,9 @@ class AsyncMemory:
         user_id: str | None = None,
         agent_id: str | None = None,
         run_id: str | None = None,
-    ) -> None:
+    ) -> MemoryEvent:
         """See :meth:`Memory.delete`."""
-        await asyncio.to_thread(
+        return await asyncio.to_thread(
             self._sync.delete, memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id
         )
 
@@ -772,6 +839,12 @@ def _filters(filters: object) -> dict[str, Any]:
     if entity is not None and not isinstance(entity, str):
         raise InputError(f"filters['entity'] must be an entity name, not {entity!r}")
     return dict(filters)
+
+
+def _unsupported(**options: object) -> None:
+    given = [name for name, value in options.items() if value is not None]
+    if given:
+        raise InputError(f"graphmem does not support mem0's {', '.join(given)} option(s)")
 
 
 def _check_metadata_shape(metadata: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ Clocks: ``valid_from``/``valid_to`` are *world time* (when a fact held in the wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -31,6 +31,7 @@ __all__ = [
     "Episode",
     "EventType",
     "Fact",
+    "FactList",
     "HistoryEvent",
     "MemoryEvent",
     "Message",
@@ -47,7 +48,58 @@ UTCDateTime = Annotated[datetime, AfterValidator(ensure_utc)]
 
 EventType = Literal["ADD", "UPDATE", "DELETE", "INVALIDATE", "MERGE", "NOOP"]
 
+MEM0_EVENTS: dict[str, str] = {
+    "ADD": "ADD",
+    "UPDATE": "UPDATE",
+    "MERGE": "UPDATE",  # mem0 rewrites the memory with the merged text
+    "INVALIDATE": "DELETE",  # mem0 drops a contradicted memory; graphmem closes its validity
+    "DELETE": "DELETE",
+    "NOOP": "NONE",
+}
+"""graphmem's event names as mem0 reports them."""
+
 _SCOPE_ID = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
+
+
+class _Mem0Mapping:
+    """Read access in mem0's dict shape: ``obj["memory"]``, ``obj.get("score")``, ``obj.keys()``.
+
+    The typed attributes stay the primary API; ``to_mem0()`` is the dict these methods read.
+    """
+
+    def to_mem0(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> Any:
+        if not isinstance(key, str):
+            raise TypeError(f"{type(self).__name__} keys are strings, not {key!r}")
+        return self.to_mem0()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """mem0's ``dict.get``."""
+        return self.to_mem0().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        """The keys of the mem0 dict."""
+        return self.to_mem0().keys()
+
+    def values(self) -> ValuesView[Any]:
+        """The values of the mem0 dict."""
+        return self.to_mem0().values()
+
+    def items(self) -> ItemsView[str, Any]:
+        """The items of the mem0 dict."""
+        return self.to_mem0().items()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.to_mem0()
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the mem0 keys, as a dict does (``SearchResult`` iterates its hits)."""
+        return iter(self.to_mem0())
+
+    def __len__(self) -> int:
+        return len(self.to_mem0())
 
 
 class _Model(BaseModel):
@@ -169,7 +221,7 @@ class Entity(_Model):
     updated_at: UTCDateTime | None = None
 
 
-class Fact(_Model):
+class Fact(_Mem0Mapping, _Model):  # type: ignore[misc]
     """The unit of truth: one self-contained sentence with its validity and provenance.
 
     ``memory`` mirrors ``text`` for mem0 users.
@@ -244,7 +296,7 @@ class PathStep(_Model):
     destination: str
 
 
-class SearchHit(_Model):
+class SearchHit(_Mem0Mapping, _Model):  # type: ignore[misc]
     """One search result: a fact, why it was found, and how well it scored."""
 
     fact: Fact
@@ -271,8 +323,12 @@ class SearchHit(_Model):
         return item
 
 
-class SearchResult(_Model):
-    """What ``search()`` returns; ``to_dict()`` gives mem0's ``{"results", "relations"}``."""
+class SearchResult(_Mem0Mapping, _Model):
+    """What ``search()`` returns: typed ``.hits``, and mem0's ``{"results", "relations"}`` dict.
+
+    ``result["results"]`` and ``result.to_dict()`` are mem0's shape; iterating or ``len()``
+    works on the typed hits.
+    """
 
     hits: list[SearchHit] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
@@ -284,6 +340,10 @@ class SearchResult(_Model):
     def __iter__(self) -> Iterator[SearchHit]:  # type: ignore[override]
         """Iterate over the hits (not the model's fields)."""
         return iter(self.hits)
+
+    def to_mem0(self) -> dict[str, Any]:
+        """mem0's search result: ``{"results": [...], "relations": [...]}``."""
+        return self.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         """mem0-compatible view: ``{"results": [...], "relations": [...]}``."""
@@ -344,7 +404,7 @@ def _date_suffix(hit: SearchHit) -> str:
     return f" (past: {start or '?'} to {end or '?'})"
 
 
-class HistoryEvent(_Model):
+class HistoryEvent(_Mem0Mapping, _Model):  # type: ignore[misc]
     """One change to a memory: what it was, what it became, who did it and when."""
 
     id: str
@@ -356,18 +416,46 @@ class HistoryEvent(_Model):
     created_at: UTCDateTime
     is_deleted: bool = False
 
+    def to_mem0(self) -> dict[str, Any]:
+        """mem0's history row (``event`` in ADD/UPDATE/DELETE/NONE)."""
+        return {
+            "id": self.id,
+            "memory_id": self.memory_id,
+            "old_memory": self.old_memory,
+            "new_memory": self.new_memory,
+            "event": MEM0_EVENTS[self.event],
+            "created_at": self.created_at.isoformat(),
+            "updated_at": None,
+            "is_deleted": self.is_deleted,
+            "actor_id": self.actor,
+            "role": None,
+        }
 
-class MemoryEvent(_Model):
-    """What one ``add()`` did to one memory."""
+
+class MemoryEvent(_Mem0Mapping, _Model):  # type: ignore[misc]
+    """What one ``add()``, ``update()`` or ``delete()`` did to one memory."""
 
     id: str
     memory: str
     event: EventType
     previous_memory: str | None = None
+    message: str | None = Field(
+        default=None, description="mem0's confirmation text, set by update() and delete()."
+    )
+
+    def to_mem0(self) -> dict[str, Any]:
+        """mem0's shape: ``{"id", "memory", "event"}`` (+ ``previous_memory``, ``message``)."""
+        item: dict[str, Any] = {"id": self.id, "memory": self.memory}
+        item["event"] = MEM0_EVENTS[self.event]
+        if self.previous_memory is not None and self.event != "ADD":
+            item["previous_memory"] = self.previous_memory
+        if self.message is not None:
+            item["message"] = self.message
+        return item
 
 
-class AddResult(_Model):
-    """What ``add()`` returns; ``to_dict()`` gives mem0's ``{"results", "relations"}``."""
+class AddResult(_Mem0Mapping, _Model):  # type: ignore[misc]
+    """What ``add()`` returns: typed ``.events``, and mem0's ``{"results", "relations"}`` dict."""
 
     episode_id: str | None = None
     events: list[MemoryEvent] = Field(default_factory=list)
@@ -375,12 +463,45 @@ class AddResult(_Model):
     usage: Any = None
     duplicate: bool = Field(default=False, description="True if this episode was already stored.")
 
+    def to_mem0(self) -> dict[str, Any]:
+        """mem0's add result: ``{"results": [{"id", "memory", "event"}], "relations": [...]}``."""
+        return self.to_dict()
+
     def to_dict(self) -> dict[str, Any]:
         """mem0-compatible view: ``{"results": [...], "relations": [...]}``."""
         return {
-            "results": [e.model_dump(exclude_none=True) for e in self.events],
+            "results": [e.to_mem0() for e in self.events],
             "relations": [
                 {"source": r.source, "relationship": r.relationship, "target": r.destination}
                 for r in self.relations
             ],
         }
+
+
+class FactList(list[Fact]):
+    """What ``get_all()`` returns: a list of :class:`Fact`, readable as mem0's dict too.
+
+    ``facts["results"]`` is mem0's ``[{"id", "memory", ...}]``; integer indexes, slices,
+    iteration and ``len()`` work on the typed facts.
+    """
+
+    def to_mem0(self) -> dict[str, Any]:
+        """mem0's ``get_all`` result: ``{"results": [...]}``."""
+        return {"results": [fact.to_mem0() for fact in self]}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Same as :meth:`to_mem0`."""
+        return self.to_mem0()
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return self.to_mem0()[key]
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """mem0's ``dict.get`` (``facts.get("results")``)."""
+        return self.to_mem0().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        """The keys of mem0's dict."""
+        return self.to_mem0().keys()

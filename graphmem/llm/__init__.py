@@ -27,8 +27,10 @@ from ._base import LLMProvider, ToolRequest, ToolResponse
 from ._factory import create_llm
 from ._invoker import InvokeResult, ToolInvoker
 from ._langchain import LangChainProvider
+from ._lenient import recover_arguments
 from ._limits import ConcurrencyLimiter, global_limiter, set_global_concurrency
 from ._openai import DEFAULT_MODEL, OpenAIProvider, map_openai_errors
+from ._probe import ToolCallingReport, probe_tool_calling
 from ._retry import (
     RetryPolicy,
     RetryState,
@@ -60,6 +62,7 @@ __all__ = [
     "RetryState",
     "ScriptedLLM",
     "Stop",
+    "ToolCallingReport",
     "ToolInvoker",
     "ToolRequest",
     "ToolResponse",
@@ -70,6 +73,8 @@ __all__ = [
     "is_retryable",
     "map_openai_errors",
     "mark_retryable",
+    "probe_tool_calling",
+    "recover_arguments",
     "set_global_concurrency",
     "stop_after_attempt",
     "stop_after_delay",

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ExtractionError, GraphMemError, InputError, LLMError
 from ._base import LLMProvider, Message, ToolRequest, ToolResponse
+from ._lenient import recover_arguments
 from ._limits import ConcurrencyLimiter, global_limiter
 from ._retry import RetryPolicy
 from ._schema import tool_json_schema
@@ -79,19 +80,6 @@ def _problem(kind: str, msg: str) -> dict[str, Any]:
     return {"type": kind, "loc": [], "msg": msg}
 
 
-def _json_object_in_text(text: str) -> str | None:
-    """The JSON object a model wrote as plain text (fenced or with prose around), if any."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        return None
-    candidate = text[start : end + 1]
-    try:
-        parsed = json.loads(candidate)
-    except ValueError:
-        return None
-    return candidate if isinstance(parsed, dict) else None
-
-
 def _judge(
     model_cls: type[M], tool_name: str, response: ToolResponse, max_chars: int
 ) -> _Verdict[M]:
@@ -101,7 +89,7 @@ def _judge(
         text = response.text or ""
         if len(text) > max_chars:
             return _too_large(len(text), max_chars, text)
-        args = _json_object_in_text(text)  # local servers that ignore tool_choice
+        args = recover_arguments(text, tool_name)  # local servers that ignore tool_choice
         if args is None:
             msg = f"no call to the tool `{tool_name}`: answer by calling it"
             return _Verdict(errors=(_problem("no_tool_call", msg),), raw=text)
@@ -114,6 +102,10 @@ def _judge(
     raw = args if isinstance(args, str) else _as_text(args)
     if len(raw) > max_chars:
         return _too_large(len(raw), max_chars, raw)
+    # fenced, wrapped, double-encoded or prose-trailed arguments, when only one reading exists
+    recovered = recover_arguments(args, tool_name)
+    if recovered is not None and not (isinstance(args, str) and _plain_json(args, recovered)):
+        args = recovered
     try:
         if isinstance(args, str):
             value = model_cls.model_validate_json(args)
@@ -123,6 +115,14 @@ def _judge(
         errors = json.loads(exc.json(include_url=False, include_input=False))
         return _Verdict(errors=tuple(errors), raw=raw)
     return _Verdict(value=value, raw=raw)
+
+
+def _plain_json(text: str, value: dict[str, Any]) -> bool:
+    """True if ``text`` is exactly ``value`` as JSON (validated as JSON then, not as Python)."""
+    try:
+        return bool(json.loads(text) == value)
+    except ValueError:
+        return False
 
 
 def _as_text(args: str | dict[str, Any] | None) -> str:

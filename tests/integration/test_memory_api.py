@@ -204,7 +204,7 @@ def test_delete_scrubs_history(memory_factory: MakeMemory) -> None:
         infer=False,
     )
     secret, keep = (e.id for e in added.events)
-    assert memory.delete(secret, user_id="hal") is None
+    assert memory.delete(secret, user_id="hal").event == "DELETE"
     with pytest.raises(NotFoundError):
         memory.get(secret)
     assert [f.id for f in memory.get_all(user_id="hal")] == [keep]

@@ -316,12 +316,13 @@ def test_add_result_to_dict() -> None:
             {
                 "id": "2",
                 "memory": "Alice lives in Berlin.",
-                "event": "INVALIDATE",
+                "event": "DELETE",  # mem0's name for a contradicted memory
                 "previous_memory": "P",
             },
         ],
         "relations": [{"source": "Alice", "relationship": "LIVES_IN", "target": "Berlin"}],
     }
+    assert result.events[1].event == "INVALIDATE"  # the typed event keeps graphmem's name
     assert AddResult(duplicate=True).to_dict() == {"results": [], "relations": []}
 
 
