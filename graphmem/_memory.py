@@ -11,8 +11,9 @@ import asyncio
 import json
 import logging
 import threading
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -38,6 +39,9 @@ from graphmem.types import (
     Scope,
     SearchResult,
 )
+
+if TYPE_CHECKING:
+    from graphmem._bulk import BulkResult
 
 __all__ = ["AsyncMemory", "Memory"]
 
@@ -261,6 +265,27 @@ class Memory(_BaseMemory):
         return AddResult(
             episode_id=episode_id, events=plan.events, relations=plan.relations, usage=usage
         )
+
+    def add_many(self, items: Iterable[Any], **options: Any) -> BulkResult:
+        """Add many conversations: bounded concurrency, a progress bar, errors collected.
+
+        Args:
+            items: each a message string/list, or a dict ``{"messages": ..., "user_id": ...,
+                "occurred_at": ..., "metadata": ..., "infer": ...}`` overriding the defaults.
+            **options: default ``user_id``/``agent_id``/``run_id``/``metadata``/``infer``;
+                ``concurrency`` (scopes added in parallel, default 4; LLM calls also obey the
+                process-wide limit), ``batch_size`` (texts per embedding call for
+                ``infer=False``, 64), ``progress`` (tqdm bar; default: when stderr is a
+                terminal), ``on_item(index, AddResult | None, error | None)``.
+
+        Returns:
+            A :class:`~graphmem.BulkResult`: ``added`` and ``skipped`` (already stored: same
+            messages and ``occurred_at``, so re-running an interrupted import resumes) by
+            input position, and ``failed`` items with their errors (nothing of them written).
+        """
+        from graphmem._bulk import add_many
+
+        return add_many(self, items, **options)
 
     def _ingest(self) -> Any:
         if self._ingestor is None:
@@ -514,6 +539,10 @@ class AsyncMemory:
             occurred_at=occurred_at,
             infer=infer,
         )
+
+    async def add_many(self, items: Iterable[Any], **options: Any) -> BulkResult:
+        """See :meth:`Memory.add_many`."""
+        return await asyncio.to_thread(self._sync.add_many, list(items), **options)
 
     async def search(
         self,
