@@ -154,7 +154,7 @@ def add_many(
     lanes: dict[str, list[_Item]] = defaultdict(list)
     for item in parsed:
         if item.infer:
-            lanes[item.scope.key].append(item)
+            lanes[item.scope.key()].append(item)
 
     def run_lane(lane: list[_Item]) -> None:
         for item in lane:

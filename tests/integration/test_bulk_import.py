@@ -143,3 +143,28 @@ def test_async_add_many(memory_factory: Callable[..., Memory]) -> None:
     amemory._sync = memory
     result = asyncio.run(amemory.add_many(_items(3), user_id="u", infer=False, progress=False))
     assert sorted(result.added) == [0, 1, 2]
+
+
+def test_one_scope_is_added_in_order(memory_factory: Callable[..., Memory]) -> None:
+    seen: list[str] = []
+    in_flight = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def answer(request: ToolRequest) -> dict[str, Any]:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+            seen.append(request.messages[-1]["content"])
+        threading.Event().wait(0.05)
+        with lock:
+            in_flight -= 1
+        return _empty_answer(request)
+
+    memory = memory_factory()
+    memory._llm = ScriptedLLM(answer)
+    items = [{"messages": f"Step {i}.", "occurred_at": WHEN} for i in range(4)]
+    result = memory.add_many(items, user_id="same", concurrency=4, progress=False)
+    assert result.ok and peak == 1
+    assert [said.rsplit("same: ", 1)[1] for said in seen] == [f"Step {i}." for i in range(4)]
