@@ -33,6 +33,7 @@ __all__ = ["cypher_literal", "cypher_script", "register"]
 
 BATCH = 200
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def register(
@@ -136,8 +137,9 @@ def cypher_literal(value: Any) -> str:
             raise InputError(f"cannot export the number {value!r}")
         return repr(value)
     if isinstance(value, str):
-        # JSON string escapes (\" \\ \n \t \uXXXX ...) are Cypher string escapes too.
-        return json.dumps(value, ensure_ascii=False)
+        # Other control characters are dropped (graphmem's own text never has them), so the
+        # only escapes left are \" \\ \t \n \r, which every Cypher parser reads alike.
+        return json.dumps(_CONTROL.sub("", value), ensure_ascii=False)
     if isinstance(value, datetime):
         return str(to_ms(value))
     if isinstance(value, (list, tuple)):

@@ -79,7 +79,7 @@ def stable_times(
             started = None
     resuming = started is not None
     if started is None:
-        started = datetime.now(timezone.utc).replace(microsecond=0)
+        started = datetime.now(timezone.utc)
         try:
             checkpoint.write_text(
                 json.dumps({"file_sha256": digest, "started_at": started.isoformat()}) + "\n",

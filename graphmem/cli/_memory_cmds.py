@@ -120,7 +120,8 @@ def run_add(args: argparse.Namespace) -> int:
                 if not result.events and not result.duplicate:
                     print("nothing new to remember")
 
-            emit(args, result, human)
+            data = {"episode_id": result.episode_id, "duplicate": result.duplicate}
+            emit(args, {**data, **result.to_dict()}, human)
             return EXIT_OK
         items, resuming, checkpoint = stable_times(
             load_items(path), path, args.checkpoint, args.restart
