@@ -28,16 +28,21 @@ INSTRUCTIONS = (
 )
 
 
-def _server_class() -> Any:
+def _mcp_api() -> tuple[Any, type[Exception]]:
+    """The server class and the error type whose message reaches the model (mcp 2.x or 1.x)."""
     try:
         from mcp.server.mcpserver import MCPServer  # mcp 2.x
+        from mcp.server.mcpserver.exceptions import ToolError
 
-        return MCPServer
+        return MCPServer, ToolError
     except ImportError:
         try:
             from mcp.server.fastmcp import FastMCP  # type: ignore[attr-defined,unused-ignore]
+            from mcp.server.fastmcp.exceptions import (  # type: ignore[import-not-found,unused-ignore]
+                ToolError as ToolError1,
+            )
 
-            return FastMCP
+            return FastMCP, ToolError1
         except ImportError as exc:
             raise ConfigError(
                 "the MCP server needs the 'mcp' package: pip install 'graphmem[mcp]'"
@@ -71,7 +76,15 @@ def build_server(
 ) -> Any:
     """An MCP server (``mcp``'s MCPServer/FastMCP) exposing ``memory`` as tools."""
     scopes = _Scopes(default_scope or {}, lock_scope)
-    server = _server_class()(name="graphmem", instructions=INSTRUCTIONS)
+    server_class, tool_error = _mcp_api()
+    server = server_class(name="graphmem", instructions=INSTRUCTIONS)
+
+    def _call(run: Any) -> dict[str, Any]:
+        """Run a tool; graphmem's typed errors reach the model as a one-line message."""
+        try:
+            return dict(run())
+        except GraphMemError as exc:
+            raise tool_error(f"{type(exc).__name__}: {exc}") from exc
 
     def add(
         text: str,
@@ -212,14 +225,6 @@ def build_server(
 def _when(value: str | None) -> Any:
     """ISO strings go to Memory as they are (it parses and validates them)."""
     return value
-
-
-def _call(run: Any) -> dict[str, Any]:
-    """Run a tool; graphmem's typed errors become a one-line message for the model."""
-    try:
-        return dict(run())
-    except GraphMemError as exc:
-        raise ValueError(f"{type(exc).__name__}: {exc}") from exc
 
 
 def serve(
