@@ -94,18 +94,13 @@ def outputs(notebook: Any) -> list[list[str]]:
         shown: list[str] = []
         stdout: list[str] = []
 
-        def flush() -> None:
-            if stdout:
-                shown.append(normalize("".join(stdout)))
-                stdout.clear()
-
         for output in cell.get("outputs", []):
             kind = output.get("output_type")
             if kind == "stream":
                 if output.get("name") == "stdout":
                     stdout.append(output.get("text", ""))
                 continue
-            flush()
+            _flush(stdout, shown)
             if kind in ("execute_result", "display_data"):
                 data = output.get("data", {})
                 if "image/png" in data:
@@ -114,9 +109,15 @@ def outputs(notebook: Any) -> list[list[str]]:
                     shown.append(normalize(data["text/plain"]))
             elif kind == "error":
                 shown.append(f"<error {output.get('ename')}>")
-        flush()
+        _flush(stdout, shown)
         cells.append(shown)
     return cells
+
+
+def _flush(stdout: list[str], shown: list[str]) -> None:
+    if stdout:
+        shown.append(normalize("".join(stdout)))
+        stdout.clear()
 
 
 def refresh(path: Path) -> None:
