@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+from graphmem._bulk import BulkFailure, BulkResult
 from graphmem._memory import AsyncMemory, Memory
 from graphmem.config import (
     EmbedderConfig,
@@ -56,6 +57,8 @@ from graphmem.types import (
 __all__ = [
     "AddResult",
     "AsyncMemory",
+    "BulkFailure",
+    "BulkResult",
     "ConfigError",
     "DEFAULT_ONTOLOGY",
     "EmbedderConfig",

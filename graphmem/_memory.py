@@ -13,8 +13,9 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -42,6 +43,9 @@ from graphmem.types import (
     Scope,
     SearchResult,
 )
+
+if TYPE_CHECKING:
+    from graphmem._bulk import BulkResult
 
 __all__ = ["AsyncMemory", "Memory"]
 
@@ -318,6 +322,27 @@ class Memory(_BaseMemory):
     def _write_lock(self, scope: Scope) -> threading.Lock:
         """One of a fixed set of locks (striped by scope: bounded memory, rare sharing)."""
         return self._scope_locks[hash(scope.key()) % len(self._scope_locks)]
+
+    def add_many(self, items: Iterable[Any], **options: Any) -> BulkResult:
+        """Add many conversations: bounded concurrency, a progress bar, errors collected.
+
+        Args:
+            items: each a message string/list, or a dict ``{"messages": ..., "user_id": ...,
+                "occurred_at": ..., "metadata": ..., "infer": ...}`` overriding the defaults.
+            **options: default ``user_id``/``agent_id``/``run_id``/``metadata``/``infer``;
+                ``concurrency`` (scopes added in parallel, default 4; LLM calls also obey the
+                process-wide limit), ``batch_size`` (texts per embedding call for
+                ``infer=False``, 64), ``progress`` (tqdm bar; default: when stderr is a
+                terminal), ``on_item(index, AddResult | None, error | None)``.
+
+        Returns:
+            A :class:`~graphmem.BulkResult`: ``added`` and ``skipped`` (already stored: same
+            messages and ``occurred_at``, so re-running an interrupted import resumes) by
+            input position, and ``failed`` items with their errors (nothing of them written).
+        """
+        from graphmem._bulk import add_many
+
+        return add_many(self, items, **options)
 
     def _ingest(self) -> Any:
         if self._ingestor is None:
@@ -649,6 +674,10 @@ class AsyncMemory:
             memory_type=memory_type,
             prompt=prompt,
         )
+
+    async def add_many(self, items: Iterable[Any], **options: Any) -> BulkResult:
+        """See :meth:`Memory.add_many`."""
+        return await asyncio.to_thread(self._sync.add_many, list(items), **options)
 
     async def search(
         self,

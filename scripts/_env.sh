@@ -1,6 +1,8 @@
 # Shared by scripts/demo.sh and scripts/test.sh: create or reuse .venv and install what graphmem
-# needs, from nothing but Python 3.10+ and pip. Torch is pinned to the CPU build first, so that
-# sentence-transformers does not pull a multi-GB CUDA build.
+# needs, from nothing but Python 3.10+ and pip. Torch is installed first from PyTorch's CPU wheel
+# index (no multi-GB CUDA build, no nvidia-* packages); where that index is unreachable (offline
+# mirrors, air-gapped machines) it falls back to a plain install, which finds a local CPU wheel.
+# GRAPHMEM_TORCH_INDEX overrides the index URL; GRAPHMEM_DRY_RUN=1 prints the pip commands only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VENV="${GRAPHMEM_VENV:-.venv}"
@@ -15,9 +17,17 @@ stamp="$VENV/.graphmem-installed"
 want="$(cat pyproject.toml scripts/_env.sh | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "graphmem: installing dependencies into $VENV (first run takes a few minutes)" >&2
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q "torch==2.13.0"
-  "$VENV/bin/python" -m pip install -q -e ".[test,bench]"
-  echo "$want" > "$stamp"
+  pip_install() {
+    if [ "${GRAPHMEM_DRY_RUN:-0}" = 1 ]; then echo "pip install $*"; return 0; fi
+    "$VENV/bin/python" -m pip install -q "$@"
+  }
+  pip_install --upgrade pip
+  torch_index="${GRAPHMEM_TORCH_INDEX:-https://download.pytorch.org/whl/cpu}"
+  if ! pip_install --timeout 15 --retries 0 --index-url "$torch_index" "torch==2.13.0"; then
+    echo "graphmem: PyTorch's CPU index is unreachable; installing torch from the default index" >&2
+    pip_install "torch==2.13.0"
+  fi
+  pip_install -e ".[test,bench,mcp]"
+  [ "${GRAPHMEM_DRY_RUN:-0}" = 1 ] || echo "$want" > "$stamp"
 fi
 PY="$VENV/bin/python"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graphmem.errors import EmbeddingError
@@ -71,7 +72,8 @@ class SentenceTransformerEmbedder:
             if self._threads:
                 torch.set_num_threads(self._threads)
             path = default_model_path() if self.model_name == DEFAULT_MODEL else self.model_name
-            model = SentenceTransformer(path, device="cpu")
+            with _quiet_progress_bars():
+                model = SentenceTransformer(path, device="cpu")
         except EmbeddingError:
             raise
         except Exception as exc:
@@ -102,3 +104,20 @@ class SentenceTransformerEmbedder:
         except Exception as exc:
             raise EmbeddingError(f"embedding failed: {exc}") from exc
         return [vector.tolist() for vector in vectors]
+
+
+@contextlib.contextmanager
+def _quiet_progress_bars() -> Iterator[None]:
+    """No "Loading weights" bar from transformers while the model loads (restored after)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - sentence-transformers always brings transformers
+        yield
+        return
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]

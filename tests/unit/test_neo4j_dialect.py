@@ -91,16 +91,19 @@ def _statements(catalog: QueryCatalog) -> dict[str, str]:
 
 
 def _browser_statements() -> dict[str, str]:
-    """The exploration queries shipped for Neo4j Browser users (not in the catalog)."""
-    path = Path(__file__).resolve().parents[2] / "cypher" / "browser" / "explore.cypher"
-    if not path.is_file():
-        return {}
-    body = "\n".join(
-        line
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if not line.lstrip().startswith("//")
-    )
-    return {f"browser/explore#{i + 1}": part for i, part in enumerate(_split(body))}
+    """The queries shipped for Neo4j Browser users (``cypher/browser/*.cypher``, not in the
+    catalog): the exploration queries and the guide."""
+    out: dict[str, str] = {}
+    folder = Path(__file__).resolve().parents[2] / "cypher" / "browser"
+    for path in sorted(folder.glob("*.cypher")):
+        body = "\n".join(
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.lstrip().startswith("//")
+        )
+        for i, part in enumerate(_split(body)):
+            out[f"browser/{path.stem}#{i + 1}"] = part
+    return out
 
 
 NEO4J_STATEMENTS = {**_statements(NEO4J), **_browser_statements()}
@@ -198,6 +201,7 @@ def test_every_statement_and_write_fragment_is_linted() -> None:
         assert name in linted, name
     assert len([n for n in NEO4J_STATEMENTS if n.startswith("compose[")]) >= 2
     assert any(n.startswith("browser/explore#") for n in NEO4J_STATEMENTS)
+    assert sum(n.startswith("browser/guide#") for n in NEO4J_STATEMENTS) == 5
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
