@@ -29,14 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=None, help="sessions per person")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SESSIONS} sessions/person")
     parser.add_argument(
-        "--alone", type=int, default=None, help="tenants also measured alone (default 3; quick 1)"
+        "--alone", type=int, default=None, help="tenants also measured alone (default all; quick 2)"
     )
     parser.add_argument("--out", default=None, help="result file stem (default conversations)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--dump", type=Path, default=None, help="also write the dataset JSON here")
     args = parser.parse_args(argv)
     sessions = args.sessions or (QUICK_SESSIONS if args.quick else FULL_SESSIONS)
-    alone = args.alone if args.alone is not None else (1 if args.quick else 3)
+    alone = args.alone if args.alone is not None else (2 if args.quick else args.people)
     stem = args.out or ("conversations_quick" if args.quick else "conversations")
     dataset = generate(seed=args.seed, people=args.people, sessions=sessions)
     if args.dump:

@@ -56,7 +56,9 @@ class Baselines:
         order = np.argsort(-scores, kind="stable")
         return [int(i) for i in order if scores[i] > 0]
 
-    def rank_all(self, query: str, query_vector: Sequence[float], limit: int = 10) -> dict[str, list[str]]:
+    def rank_all(
+        self, query: str, query_vector: Sequence[float], limit: int = 10
+    ) -> dict[str, list[str]]:
         """Top-``limit`` document texts of ``dense``, ``bm25`` and ``rrf`` (k=60)."""
         dense = self.dense_ranking(query_vector)
         bm25 = self.bm25_ranking(query)

@@ -122,4 +122,6 @@ def locomo_date(moment: datetime) -> str:
     """``"1:56 pm on 8 May, 2023"``, the way LOCOMO shows a session's date."""
     hour = moment.hour % 12 or 12
     ampm = "am" if moment.hour < 12 else "pm"
-    return f"{hour}:{moment.minute:02d} {ampm} on {moment.day} {moment.strftime('%B')}, {moment.year}"
+    return (
+        f"{hour}:{moment.minute:02d} {ampm} on {moment.day} {moment.strftime('%B')}, {moment.year}"
+    )

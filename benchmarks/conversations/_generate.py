@@ -12,6 +12,7 @@ turn (``context``). Names come from the synthetic world's vocabularies (``benchm
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 CATEGORIES = ("single_hop", "multi_hop", "temporal", "open_domain")
+REUSE_WORDING = 0.65  # chance a question reuses an evidence word when some wording allows it
 FILLER_KINDS = frozenset({"greeting", "closing", "reaction", "backchannel"})
 
 
@@ -165,9 +167,23 @@ class Dataset:
                 sum(1 for q in self.questions() if q.context) / max(1, len(list(self.questions()))),
                 3,
             ),
+            "question_shares_evidence_word": self._overlap(),
             "distinct_texts": len({t.text for t in turns}),
             "surface_forms_per_fact": {k: len(v) for k, v in sorted(forms.items())},
         }
+
+    def _overlap(self) -> dict[str, float]:
+        """Per category: share of questions with a content word (not a name) in their evidence."""
+        names = {t.speaker.lower() for c in self.conversations for t in c.turns()}
+        shared: dict[str, list[bool]] = {}
+        for conv in self.conversations:
+            tmap = conv.turn_map()
+            for q in conv.questions:
+                evidence = set().union(*(_content(tmap[e].text) for e in q.evidence))
+                shared.setdefault(q.category, []).append(
+                    bool((_content(q.text) - names) & evidence)
+                )
+        return {c: round(sum(v) / len(v), 3) for c, v in sorted(shared.items())}
 
     def to_dict(self) -> dict[str, Any]:
         """The dataset in a LOCOMO-like JSON shape (sessions with dates, speakers per turn)."""
@@ -301,7 +317,9 @@ def _pick_people(rng: random.Random, avoid: set[str], n: int) -> list[_Person]:
     return [_Person(f, rng.choice(SURNAMES), g) for f, g, _ in chosen]
 
 
-def _conversation(rng: random.Random, user_id: str, owner: _Person, n_sessions: int) -> Conversation:
+def _conversation(
+    rng: random.Random, user_id: str, owner: _Person, n_sessions: int
+) -> Conversation:
     used = {owner.first}
     friends = _pick_people(rng, used, rng.choice((2, 3, 3)))
     sibling, partner, fpartner = _pick_people(rng, used, 3)
@@ -341,7 +359,9 @@ def _plan_facts(
         add(_Fact(f"move{i + 1}", "move", phase, {"city": cities[i + 1], "prev": cities[i]}))
     add(_Fact("job", "job", rng.uniform(0.1, 1), {"org": orgs[0], "role": rng.choice(PROFESSIONS)}))
     species = rng.choice(PET_SPECIES)
-    add(_Fact("pet", "pet", rng.uniform(0.1, 1), {"pet": rng.choice(PET_NAMES), "species": species}))
+    add(
+        _Fact("pet", "pet", rng.uniform(0.1, 1), {"pet": rng.choice(PET_NAMES), "species": species})
+    )
     hobby = rng.choice(sorted(P.HOBBY_GIFT))
     add(_Fact("hobby", "hobby", rng.uniform(0.1, 1), {"hobby": hobby}))
     rel = "sister" if sibling.gender == "f" else "brother"
@@ -372,11 +392,17 @@ def _plan_facts(
         values = {"news": str(n), "friend": friend.first, "fpartner": fpartner.first}
         values["city"] = cities[6]
         values["car"] = rng.choice(P.CARS)
-        add(_Fact(f"news_{P.FRIEND_NEWS[n][0]}", "news", rng.uniform(0.05, 1), values, friend.first))
+        add(
+            _Fact(f"news_{P.FRIEND_NEWS[n][0]}", "news", rng.uniform(0.05, 1), values, friend.first)
+        )
     for fact in b.facts:
         fact.session = min(n_sessions - 1, int(fact.phase * n_sessions))
     # an intro and its follow-up, or two moves, must land in different sessions
-    for first, second in (("sib_intro", "sib_job"), ("partner_intro", "partner_job"), ("move1", "move2")):
+    for first, second in (
+        ("sib_intro", "sib_job"),
+        ("partner_intro", "partner_job"),
+        ("move1", "move2"),
+    ):
         a = next((f for f in b.facts if f.key == first), None)
         c = next((f for f in b.facts if f.key == second), None)
         if a and c and a.session >= c.session:
@@ -572,11 +598,11 @@ def _fact_lines(b: _Build, fact: _Fact, moment: datetime, friends: list[str]) ->
     if kind == "hobby":
         return either(P.HOBBY_DIRECT, P.HOBBY_QA) + react() + detail(P.HOBBY_DETAIL)
     if kind == "sib_intro":
-        return direct(P.SIB_INTRO) + [_Line(asker, "aw say hi back", "reaction")]
+        return [*direct(P.SIB_INTRO), _Line(asker, "aw say hi back", "reaction")]
     if kind == "sib_job":
         return either(P.SIB_FACT, P.SIB_QA) + react()
     if kind == "partner_intro":
-        return direct(P.PARTNER_INTRO) + [_Line(asker, "WHAT. tell me everything", "reaction")]
+        return [*direct(P.PARTNER_INTRO), _Line(asker, "WHAT. tell me everything", "reaction")]
     if kind == "partner_job":
         return either(P.PARTNER_FACT, P.PARTNER_QA)
     if kind == "trip":
@@ -587,11 +613,12 @@ def _fact_lines(b: _Build, fact: _Fact, moment: datetime, friends: list[str]) ->
         return either(forms, pairs) + react(bad)
     if kind == "trait":
         _, statements, _ = P.TRAITS[int(v["trait"])]
-        return direct(statements) + ([_Line(asker, rng.choice(P.BACKCHANNEL), "backchannel")])
+        return [*direct(statements), _Line(asker, rng.choice(P.BACKCHANNEL), "backchannel")]
     if kind == "news":
         _, forms, _, _ = P.FRIEND_NEWS[int(v["news"])]
-        return direct(forms, fact.speaker) + [
-            _Line(owner, rng.choice(P.REACTIONS_GOOD), "reaction")
+        return [
+            *direct(forms, fact.speaker),
+            _Line(owner, rng.choice(P.REACTIONS_GOOD), "reaction"),
         ]
     raise ValueError(kind)
 
@@ -609,10 +636,24 @@ def _unique_evidence(b: _Build, sessions: list[Session]) -> None:
                 while counts[text] > 0:
                     text += "!"
                 counts[text] += 1
-                turns[i] = Turn(turn.id, turn.session, turn.index, turn.speaker, text, turn.kind, turn.typo)
+                turns[i] = Turn(
+                    turn.id, turn.session, turn.index, turn.speaker, text, turn.kind, turn.typo
+                )
         sessions[si] = Session(
             session.number, session.date, session.speakers, tuple(turns), session.chunk_sizes
         )
+
+
+_STOP = frozenset((
+    "a", "an", "the", "of", "to", "in", "on", "at", "for", "is", "are", "was", "did", "does",
+    "do", "has", "have", "had", "what", "which", "who", "where", "when", "how", "since", "now",
+    "new", "most", "recently", "these", "days", "be", "with", "and", "or", "as", "it", "its",
+    "i", "im", "my", "me", "you",
+))  # fmt: skip
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
 
 
 def _questions(b: _Build, sessions: list[Session]) -> list[Question]:
@@ -628,11 +669,28 @@ def _questions(b: _Build, sessions: list[Session]) -> list[Question]:
     def ctx(*keys: str) -> tuple[str, ...]:
         return tuple(t for k in keys for t in tags.get("ctx:" + k, ()))
 
-    def ask(category: str, template: str, answer: str, keys: tuple[str, ...], fact: str, **v: str) -> None:
+    texts = {t.id: t.text for s in sessions for t in s.turns}
+
+    def ask(
+        category: str,
+        templates: str | tuple[str, ...],
+        answer: str,
+        keys: tuple[str, ...],
+        fact: str,
+        **v: str,
+    ) -> None:
         evidence = tuple(t for k in keys for t in ev(k))
         if not evidence or len(evidence) < len(keys):
             return
-        text = _fmt(template, owner=o.first, they=o.they, them=o.them, **v)
+        names = dict(owner=o.first, they=o.they, them=o.them, **v)
+        options = [
+            _fmt(t, **names) for t in ((templates,) if isinstance(templates, str) else templates)
+        ]
+        # often a wording that shares a word with the evidence, if there is one (people asking
+        # about a chat reuse some of its words, as LOCOMO's annotators did); else any paraphrase
+        words = set().union(*(_content(texts[e]) for e in evidence))
+        sharing = [t for t in options if _content(t) & words]
+        text = rng.choice(sharing if sharing and rng.random() < REUSE_WORDING else options)
         out.append(
             Question(
                 id=f"{b.user_id}/Q{len(out) + 1}",
@@ -649,28 +707,44 @@ def _questions(b: _Build, sessions: list[Session]) -> list[Question]:
     moves = sorted((f for f in b.facts if f.kind == "move"), key=lambda f: f.key)
     if moves:
         last = moves[-1]
-        ask("single_hop", rng.choice(P.MOVE_Q), last.values["city"], (last.key,), "move")
+        ask("single_hop", P.MOVE_Q, last.values["city"], (last.key,), "move")
         for m in moves:
             if m is not last:
-                ask("single_hop", rng.choice(P.MOVE_Q_EARLIER), m.values["city"], (m.key,), "move", prev=m.values["prev"])
-            ask("temporal", rng.choice(P.MOVE_T), m.answer_date, (m.key,), "move", city=m.values["city"])
+                ask(
+                    "single_hop",
+                    P.MOVE_Q_EARLIER,
+                    m.values["city"],
+                    (m.key,),
+                    "move",
+                    prev=m.values["prev"],
+                )
+            ask("temporal", P.MOVE_T, m.answer_date, (m.key,), "move", city=m.values["city"])
         cities = ", ".join([facts["home"].values["city"]] + [m.values["city"] for m in moves])
         ask(
             "multi_hop",
-            rng.choice((
-                "Which cities has {owner} called home over the course of these chats?",
-                "List every city {owner} has lived in while chatting with friends.",
-            )),
+            rng.choice(
+                (
+                    "Which cities has {owner} called home over the course of these chats?",
+                    "List every city {owner} has lived in while chatting with friends.",
+                )
+            ),
             cities,
             ("home", *(m.key for m in moves)),
             "cities",
         )
     job = facts["job"]
-    ask("single_hop", rng.choice(P.JOB_Q), job.values["org"], ("job",), "job")
-    ask("temporal", rng.choice(P.JOB_T), job.answer_date, ("job",), "job", org=job.values["org"])
+    ask("single_hop", P.JOB_Q, job.values["org"], ("job",), "job", role=job.values["role"])
+    ask("temporal", P.JOB_T, job.answer_date, ("job",), "job", org=job.values["org"])
     pet = facts["pet"]
-    ask("single_hop", rng.choice(P.PET_Q), f"{pet.values['pet']} ({pet.values['species']})", ("pet",), "pet")
-    ask("temporal", rng.choice(P.PET_T), pet.answer_date, ("pet",), "pet", pet=pet.values["pet"])
+    ask(
+        "single_hop",
+        P.PET_Q,
+        f"{pet.values['pet']} ({pet.values['species']})",
+        ("pet",),
+        "pet",
+        species=pet.values["species"],
+    )
+    ask("temporal", P.PET_T, pet.answer_date, ("pet",), "pet", pet=pet.values["pet"])
     if moves:
         m = moves[-1]
         had = "yes" if pet.date <= m.date else "no"
@@ -684,22 +758,35 @@ def _questions(b: _Build, sessions: list[Session]) -> list[Question]:
             city=m.values["city"],
         )
     hobby = facts["hobby"]
-    ask("single_hop", rng.choice(P.HOBBY_Q), hobby.values["hobby"], ("hobby",), "hobby")
-    ask("temporal", rng.choice(P.HOBBY_T), hobby.answer_date, ("hobby",), "hobby", hobby=hobby.values["hobby"])
+    ask("single_hop", P.HOBBY_Q, hobby.values["hobby"], ("hobby",), "hobby")
+    ask("temporal", P.HOBBY_T, hobby.answer_date, ("hobby",), "hobby", hobby=hobby.values["hobby"])
     gift = P.HOBBY_GIFT[hobby.values["hobby"]]
     ask("open_domain", P.HOBBY_GIFT_Q[0], "yes", ("hobby",), "hobby_gift", gift=gift)
     sib = facts["sib_job"].values
-    ask("single_hop", rng.choice(P.SIB_Q_SINGLE), sib["org"], ("sib_job",), "sib_job", sib=sib["sib"])
-    ask("multi_hop", rng.choice(P.SIB_Q_MULTI), sib["org"], ("sib_intro", "sib_job"), "sib_job", rel=sib["rel"])
+    ask("single_hop", P.SIB_Q_SINGLE, sib["org"], ("sib_job",), "sib_job", sib=sib["sib"])
+    ask("multi_hop", P.SIB_Q_MULTI, sib["org"], ("sib_intro", "sib_job"), "sib_job", rel=sib["rel"])
     if "partner_job" in facts:
         pv = facts["partner_job"].values
-        ask("single_hop", rng.choice(P.PARTNER_Q_SINGLE), pv["role"], ("partner_job",), "partner_job", partner=pv["partner"])
-        ask("multi_hop", rng.choice(P.PARTNER_Q_MULTI), pv["role"], ("partner_intro", "partner_job"), "partner_job")
+        ask(
+            "single_hop",
+            P.PARTNER_Q_SINGLE,
+            pv["role"],
+            ("partner_job",),
+            "partner_job",
+            partner=pv["partner"],
+        )
+        ask(
+            "multi_hop",
+            P.PARTNER_Q_MULTI,
+            pv["role"],
+            ("partner_intro", "partner_job"),
+            "partner_job",
+        )
     trips = [f for f in b.facts if f.kind == "trip"]
     for t in trips[:1]:
-        ask("single_hop", rng.choice(P.TRIP_Q), t.values["city"], (t.key,), "trip")
+        ask("single_hop", P.TRIP_Q, t.values["city"], (t.key,), "trip")
     for t in trips:
-        ask("temporal", rng.choice(P.TRIP_T), t.answer_date, (t.key,), "trip", city=t.values["city"])
+        ask("temporal", P.TRIP_T, t.answer_date, (t.key,), "trip", city=t.values["city"])
     if trips:
         first = min([job, trips[0]], key=lambda f: f.date)
         ask(
@@ -735,5 +822,12 @@ def _questions(b: _Build, sessions: list[Session]) -> list[Question]:
             )
             ask("single_hop", single, gold, (f.key,), "news_" + name, friend=f.values["friend"])
             if temporal:
-                ask("temporal", temporal, f.answer_date, (f.key,), "news_" + name, friend=f.values["friend"])
+                ask(
+                    "temporal",
+                    temporal,
+                    f.answer_date,
+                    (f.key,),
+                    "news_" + name,
+                    friend=f.values["friend"],
+                )
     return out

@@ -36,6 +36,7 @@ MOVE_Q = (
     "What city did {owner} relocate to?",
     "Where did {owner} move to most recently?",
     "Which city does {owner} live in now?",
+    "Which city did {owner} finally move to?",
 )
 MOVE_Q_EARLIER = (
     "Where did {owner} go after leaving {prev}?",
@@ -69,6 +70,8 @@ JOB_Q = (
     "What organisation does {owner} work for now?",
     "Where did {owner} get a new job?",
     "Which company hired {owner}?",
+    "Where does {owner} work as a {role}?",
+    "Which company took {owner} on?",
 )
 JOB_T = (
     "When did {owner} begin working for {org}?",
@@ -82,7 +85,10 @@ PET_DIRECT = (
     "so uh. I got a {species} {when}. {pet}. no regrets",
 )
 PET_QA = (
-    ("who's the furry thing in your profile pic??", "that's {pet}, our {species}! shelter rescue, {when}"),
+    (
+        "who's the furry thing in your profile pic??",
+        "that's {pet}, our {species}! shelter rescue, {when}",
+    ),
     ("wait do you have a pet now?", "yes!! a {species} called {pet}, got {them_pet} {when}"),
 )
 PET_DETAIL = (
@@ -94,6 +100,8 @@ PET_Q = (
     "What kind of animal did {owner} take in, and what is it called?",
     "What is {owner}'s pet called?",
     "What pet did {owner} adopt?",
+    "What is the name of the {species} {owner} got?",
+    "What did {owner} name the new {species}?",
 )
 PET_T = (
     "When did {pet} join {owner}'s household?",
@@ -119,6 +127,8 @@ HOBBY_Q = (
     "What new activity has {owner} been spending free time on?",
     "What hobby is {owner} into lately?",
     "What did {owner} start doing on weekends?",
+    "What new hobby has {owner} gotten really into?",
+    "What class did {owner} sign up for?",
 )
 HOBBY_T = ("When did {owner} take up {hobby}?", "Since when has {owner} been doing {hobby}?")
 
@@ -140,6 +150,7 @@ SIB_QA = (
 SIB_Q_SINGLE = (
     "Where does {sib} work?",
     "Which company employs {sib}?",
+    "Where did {sib} get a job?",
 )
 SIB_Q_MULTI = (
     "Which company does {owner}'s {rel} work for?",
@@ -181,6 +192,8 @@ TRIP_Q = (
     "Which place did {owner} go to on holiday?",
     "Where did {owner} travel for a short break?",
     "Which city did {owner} visit on a trip?",
+    "Where did {owner} spend a long weekend?",
+    "Which city did {owner} fly out to?",
 )
 TRIP_T = ("When was {owner}'s getaway to {city}?", "When did {owner} go to {city}?")
 
@@ -193,7 +206,7 @@ EVENTS = (
             "finished the half {when}, 2:05, not bad for a first one",
         ),
         (("how did the race go??", "I finished!! the half marathon {when}, slow but done"),),
-        "What running race did {owner} complete?",
+        ("What running race did {owner} complete?", "What race did {owner} finish?"),
         "When did {owner} do that 21k run?",
     ),
     (
@@ -203,7 +216,7 @@ EVENTS = (
             "I can legally drive now! test was {when}",
         ),
         (("did you pass?? the test", "PASSED. driving test done {when}, first try"),),
-        "What exam did {owner} pass?",
+        ("What exam did {owner} pass?", "Which test did {owner} pass?"),
         "When did {owner} get a driver's licence?",
     ),
     (
@@ -213,7 +226,7 @@ EVENTS = (
             "so I slipped on ice {when} and broke my wrist lol",
         ),
         (("what happened to your arm??", "broke my wrist {when} lol, fell off my bike"),),
-        "Which bone did {owner} break?",
+        ("Which bone did {owner} break?", "What did {owner} break?"),
         "When did {owner} get hurt?",
     ),
     (
@@ -223,7 +236,7 @@ EVENTS = (
             "walked across the stage {when}, masters done finally",
         ),
         (("so are you a master now lol", "yep, graduated {when}!! masters done"),),
-        "What degree did {owner} finish?",
+        ("What degree did {owner} finish?", "What degree does {owner} have now?"),
         "When did {owner} graduate?",
     ),
 )
@@ -236,7 +249,7 @@ FRIEND_NEWS = (
             "ok I have news. {fpartner} proposed {when}!!!",
             "im ENGAGED. {fpartner} asked {when} on the beach 😭",
         ),
-        "Who proposed to {friend}?",
+        ("Who proposed to {friend}?", "Who is {friend} engaged to?"),
         "When did {friend} get engaged?",
     ),
     (
@@ -245,7 +258,7 @@ FRIEND_NEWS = (
             "btw im moving to {city} next month, got a transfer",
             "so... {city}. the company is relocating me there in a few weeks",
         ),
-        "Which city is {friend} relocating to?",
+        ("Which city is {friend} relocating to?", "Where is {friend} moving?"),
         None,
     ),
     (
@@ -254,7 +267,7 @@ FRIEND_NEWS = (
             "bought a car {when}!! a little red {car}",
             "finally got my own wheels {when}, a secondhand {car}",
         ),
-        "What vehicle did {friend} buy?",
+        ("What vehicle did {friend} buy?", "What car did {friend} get?"),
         "When did {friend} get the car?",
     ),
 )

@@ -19,17 +19,18 @@ def _cell(cell: dict[str, Any] | None, key: str) -> str:
     return value if lo is None else f"{value} [{lo:.2f}, {hi:.2f}]"
 
 
-def _table(result: dict[str, Any], key: str) -> list[str]:
+def _table(result: dict[str, Any], key: str, first: str | None = "graphmem") -> list[str]:
     systems = result["systems"]
     names = list(systems)
     if result.get("graphmem_with_context"):
         names.append("graphmem+context")
+    first = first or names[0]
     lines = [
         "| category | n | " + " | ".join(names) + " |",
         "|---|--:|" + "--:|" * len(names),
     ]
     for row in _ROWS:
-        n = systems["graphmem"].get(row, {}).get("n", 0)
+        n = systems[first].get(row, {}).get("n", 0)
         cells = []
         for name in names:
             table = result["graphmem_with_context"] if name == "graphmem+context" else systems[name]
@@ -49,7 +50,8 @@ def render(result: dict[str, Any]) -> str:
         "",
         f"Command: `{result['command']}`  ",
         f"Date: {m['date']}; git {str(m.get('git_commit'))[:12]}; engine digest "
-        f"`{result['engine']['sha256']}` ({result['engine']['files']} files of graphmem/ and cypher/)  ",
+        f"`{result['engine']['sha256']}` ({result['engine']['files']} files of graphmem/, "
+        "cypher/)  ",
         f"Machine: {m['cores']} cores, {m['cpu_model']}; load average at start "
         f"{', '.join(f'{x:.2f}' for x in m['load_avg_at_start'])}, at end "
         f"{', '.join(f'{x:.2f}' for x in t['load_avg_at_end'])}; total {t['total_s']} s",
@@ -62,6 +64,8 @@ def render(result: dict[str, Any]) -> str:
         f"{d['typo_share']:.0%} of turns; {d['qa_answer_evidence_share']:.0%} of questions are "
         "answered by a turn that replies to a question. Questions: "
         + ", ".join(f"{k} {v}" for k, v in d["questions"].items())
+        + ". Questions sharing a content word (not a name) with their evidence: "
+        + ", ".join(f"{k} {v:.0%}" for k, v in d["question_shares_evidence_word"].items())
         + ".",
         "",
         "Systems, same run, same tenant: **graphmem** `Memory.search(q, user_id, limit=10)`; "
@@ -77,6 +81,13 @@ def render(result: dict[str, Any]) -> str:
         "## Evidence recall@5",
         "",
         *_table(result, "recall@5"),
+        "",
+        "## Diagnostic: baselines over `speaker: text` documents, recall@10",
+        "",
+        "What a user would index if they kept the message `name`; graphmem stores the name in "
+        "metadata, not in the text.",
+        "",
+        *_table({"systems": result["baselines_with_speaker"]}, "recall@10", first=None),
         "",
         "## MRR@10",
         "",
@@ -104,7 +115,8 @@ def render(result: dict[str, Any]) -> str:
         f"shared store ({ind['other_tenants_in_shared_store']} other tenants) for "
         f"**{_pct(ind['top10_differs_fraction'])}** of queries (as a set: "
         f"{_pct(ind['top10_set_differs_fraction'])}). graphmem recall@10 alone "
-        f"{_num(ind['graphmem_recall@10_alone'])}, shared {_num(ind['graphmem_recall@10_shared'])}.",
+        f"{_num(ind['graphmem_recall@10_alone'])}, "
+        f"shared {_num(ind['graphmem_recall@10_shared'])}.",
         "",
         "## Context credit",
         "",

@@ -25,7 +25,6 @@ from benchmarks._common import machine_info, source_digest, summarize_ms
 from benchmarks.conversations._baselines import Baselines
 from benchmarks.conversations._generate import CATEGORIES, Conversation, Dataset, Question
 from benchmarks.conversations._scoring import (
-    KS,
     Scored,
     entries_from_texts,
     paired_diff_ci,
@@ -37,6 +36,8 @@ from benchmarks.conversations._scoring import (
 __all__ = ["SYSTEMS", "context_texts", "run"]
 
 SYSTEMS = ("graphmem", "dense", "bm25", "rrf")
+SPEAKER_SUFFIX = "+speaker"
+SPEAKER_SYSTEMS = tuple(s + SPEAKER_SUFFIX for s in SYSTEMS[1:])
 LIMIT = 10
 _CONTEXT_FIELDS = ("context", "neighbors", "neighbours", "adjacent", "context_facts")
 
@@ -65,12 +66,22 @@ def context_texts(hit: Any) -> list[str] | None:
     return None
 
 
+def _spoken(speaker: str, text: str) -> str:
+    """A baseline document that carries its speaker: ``"Ana: moved to Lisbon"``."""
+    return f"{speaker}: {text.strip()}"
+
+
 def _memory(data_dir: Path, graph: str, embedder: Any) -> Any:
     from graphmem import Memory
     from graphmem.config import MemoryConfig
 
     config = MemoryConfig.from_dict(
-        {"graph_store": {"provider": "falkordb", "config": {"data_dir": str(data_dir), "graph": graph}}}
+        {
+            "graph_store": {
+                "provider": "falkordb",
+                "config": {"data_dir": str(data_dir), "graph": graph},
+            }
+        }
     )
     return Memory(config, embedder=embedder)
 
@@ -91,7 +102,9 @@ def _ingest(memory: Any, conversations: Sequence[Conversation]) -> list[float]:
     times = []
     for when, user_id, session, messages in _chunks(conversations):
         started = time.perf_counter()
-        memory.add(messages, user_id=user_id, occurred_at=when, metadata={"session": session}, infer=False)
+        memory.add(
+            messages, user_id=user_id, occurred_at=when, metadata={"session": session}, infer=False
+        )
         times.append(time.perf_counter() - started)
     return times
 
@@ -151,10 +164,13 @@ def run(
         memory.close()
 
         progress("baselines")
-        ranked: dict[str, dict[str, list[str]]] = {q.id: {"graphmem": found[q.id]["texts"]} for q in questions}
+        ranked: dict[str, dict[str, list[str]]] = {
+            q.id: {"graphmem": found[q.id]["texts"]} for q in questions
+        }
         baseline_times = []
         for conv in conversations:
             docs = list(dict.fromkeys(t.text.strip() for t in conv.turns()))
+            spoken = list(dict.fromkeys(_spoken(t.speaker, t.text) for t in conv.turns()))
             t0 = time.perf_counter()
             base = Baselines(docs, embedder)
             qs = list(conv.questions)
@@ -162,6 +178,10 @@ def run(
             for q, vector in zip(qs, vectors, strict=True):
                 ranked[q.id].update(base.rank_all(q.text, vector, LIMIT))
             baseline_times.append(time.perf_counter() - t0)
+            base = Baselines(spoken, embedder)
+            for q, vector in zip(qs, vectors, strict=True):
+                for name, texts in base.rank_all(q.text, vector, LIMIT).items():
+                    ranked[q.id][name + SPEAKER_SUFFIX] = texts
 
         alone_ids = [c.user_id for c in conversations[:alone]]
         independence: dict[str, Any] = {"tenants": alone_ids}
@@ -178,21 +198,33 @@ def run(
             shutil.rmtree(data_dir, ignore_errors=True)
 
     # -- scoring -----------------------------------------------------------------------------
-    scores: dict[str, list[tuple[str, Scored]]] = {s: [] for s in SYSTEMS}
+    scores: dict[str, list[tuple[str, Scored]]] = {s: [] for s in (*SYSTEMS, *SPEAKER_SYSTEMS)}
     context_scores: list[tuple[str, Scored]] = []
     context_exposed = any(found[q.id]["context"] is not None for q in questions)
     per_question = []
     by_conv = {c.user_id: c for c in conversations}
     indexes = {c.user_id: text_index((t.id, t.text) for t in c.turns()) for c in conversations}
+    spoken_indexes = {
+        c.user_id: text_index((t.id, _spoken(t.speaker, t.text)) for t in c.turns())
+        for c in conversations
+    }
     for q in questions:
         index = indexes[q.user_id]
-        row: dict[str, Any] = {"id": q.id, "category": q.category, "question": q.text, "answer": q.answer}
+        row: dict[str, Any] = {
+            "id": q.id,
+            "category": q.category,
+            "question": q.text,
+            "answer": q.answer,
+        }
         tmap = by_conv[q.user_id].turn_map()
         row["evidence"] = [tmap[e].text for e in q.evidence]
         for system in SYSTEMS:
             scored = score_question(q.evidence, entries_from_texts(ranked[q.id][system], index))
             scores[system].append((q.category, scored))
             row[f"{system}_first_rank"] = scored.first_rank
+        for system in SPEAKER_SYSTEMS:
+            entries = entries_from_texts(ranked[q.id][system], spoken_indexes[q.user_id])
+            scores[system].append((q.category, score_question(q.evidence, entries)))
         if context_exposed:
             entries = entries_from_texts(found[q.id]["texts"], index, found[q.id]["context"])
             context_scores.append((q.category, score_question(q.evidence, entries)))
@@ -200,6 +232,9 @@ def run(
         per_question.append(row)
 
     result["systems"] = {s: summarize(scores[s], CATEGORIES) for s in SYSTEMS}
+    result["baselines_with_speaker"] = {
+        s: summarize(scores[s], CATEGORIES) for s in SPEAKER_SYSTEMS
+    }
     result["graphmem_with_context"] = (
         summarize(context_scores, CATEGORIES) if context_exposed else None
     )
