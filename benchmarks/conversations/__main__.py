@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from benchmarks._common import RESULTS_DIR, write_json
-from benchmarks.conversations._generate import generate
+from benchmarks.conversations._generate import REUSE_WORDING, generate
 from benchmarks.conversations._report import render
 
 FULL_SESSIONS = 12
@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--alone", type=int, default=None, help="tenants also measured alone (default all; quick 2)"
     )
+    parser.add_argument(
+        "--reuse-wording",
+        type=float,
+        default=REUSE_WORDING,
+        help="chance a question reuses an evidence word when a wording can (default 0.65)",
+    )
     parser.add_argument("--out", default=None, help="result file stem (default conversations)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--dump", type=Path, default=None, help="also write the dataset JSON here")
@@ -38,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     sessions = args.sessions or (QUICK_SESSIONS if args.quick else FULL_SESSIONS)
     alone = args.alone if args.alone is not None else (2 if args.quick else args.people)
     stem = args.out or ("conversations_quick" if args.quick else "conversations")
-    dataset = generate(seed=args.seed, people=args.people, sessions=sessions)
+    dataset = generate(
+        seed=args.seed, people=args.people, sessions=sessions, reuse_wording=args.reuse_wording
+    )
     if args.dump:
         args.dump.write_text(json.dumps(dataset.to_dict(), indent=1) + "\n", encoding="utf-8")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

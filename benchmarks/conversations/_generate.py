@@ -45,6 +45,7 @@ __all__ = [
 
 CATEGORIES = ("single_hop", "multi_hop", "temporal", "open_domain")
 REUSE_WORDING = 0.65  # chance a question reuses an evidence word when some wording allows it
+ELABORATE = 0.35  # chance a fact or chatter message carries a second sentence
 FILLER_KINDS = frozenset({"greeting", "closing", "reaction", "backchannel"})
 
 
@@ -130,6 +131,7 @@ class Dataset:
     seed: int
     sessions_per_person: int
     conversations: tuple[Conversation, ...]
+    reuse_wording: float = REUSE_WORDING
 
     def questions(self) -> Iterator[Question]:
         """Every question of every tenant."""
@@ -167,6 +169,7 @@ class Dataset:
                 sum(1 for q in self.questions() if q.context) / max(1, len(list(self.questions()))),
                 3,
             ),
+            "reuse_wording": self.reuse_wording,
             "question_shares_evidence_word": self._overlap(),
             "distinct_texts": len({t.text for t in turns}),
             "surface_forms_per_fact": {k: len(v) for k, v in sorted(forms.items())},
@@ -285,14 +288,21 @@ class _Build:
     user_id: str
     owner: _Person
     friends: list[_Person]
+    reuse_wording: float
     facts: list[_Fact] = field(default_factory=list)
     styles: dict[str, Style] = field(default_factory=dict)
     protect: set[str] = field(default_factory=set)
     tags: dict[str, list[str]] = field(default_factory=dict)  # fact key -> turn ids
 
 
-def generate(seed: int = 7, people: int = 10, sessions: int = 12) -> Dataset:
-    """A deterministic dataset: ``people`` tenants with ``sessions`` sessions each."""
+def generate(
+    seed: int = 7, people: int = 10, sessions: int = 12, reuse_wording: float = REUSE_WORDING
+) -> Dataset:
+    """A deterministic dataset: ``people`` tenants with ``sessions`` sessions each.
+
+    ``reuse_wording`` is the chance that a question reuses a word of its evidence when one of
+    its wordings can (0: always a random paraphrase; 1: always reuse when possible).
+    """
     if people < 1 or sessions < 3:
         raise ValueError("need at least 1 person and 3 sessions")
     rng = random.Random(f"conversations:{seed}")
@@ -305,8 +315,9 @@ def generate(seed: int = 7, people: int = 10, sessions: int = 12) -> Dataset:
     for index, (first, gender, _) in enumerate(owners):
         person_rng = random.Random(f"conversations:{seed}:{index}")
         owner = _Person(first, person_rng.choice(SURNAMES), gender)
-        conversations.append(_conversation(person_rng, f"chat-{index:02d}", owner, sessions))
-    return Dataset(seed, sessions, tuple(conversations))
+        conv = _conversation(person_rng, f"chat-{index:02d}", owner, sessions, reuse_wording)
+        conversations.append(conv)
+    return Dataset(seed, sessions, tuple(conversations), reuse_wording)
 
 
 def _pick_people(rng: random.Random, avoid: set[str], n: int) -> list[_Person]:
@@ -318,12 +329,12 @@ def _pick_people(rng: random.Random, avoid: set[str], n: int) -> list[_Person]:
 
 
 def _conversation(
-    rng: random.Random, user_id: str, owner: _Person, n_sessions: int
+    rng: random.Random, user_id: str, owner: _Person, n_sessions: int, reuse_wording: float
 ) -> Conversation:
     used = {owner.first}
     friends = _pick_people(rng, used, rng.choice((2, 3, 3)))
     sibling, partner, fpartner = _pick_people(rng, used, 3)
-    build = _Build(rng, user_id, owner, friends)
+    build = _Build(rng, user_id, owner, friends, reuse_wording)
     for speaker in [owner, *friends]:
         build.styles[speaker.first] = Style.pick(rng)
     _plan_facts(build, sibling, partner, fpartner, n_sessions)
@@ -523,10 +534,22 @@ def _chatter(rng: random.Random, owner: str, friends: list[str]) -> list[_Line]:
         "activity": rng.choice(P.ACTIVITIES),
         "show": rng.choice(P.SHOWS),
     }
-    return [
+    lines = [
         _Line(friend if i % 2 == 0 else owner, _fmt(text, **values), "chatter")
         for i, text in enumerate(exchange)
     ]
+    if rng.random() < ELABORATE:
+        lines[0].text = _join(lines[0].text, rng.choice(P.CHATTER_TAILS))
+    return lines
+
+
+def _join(first: str, second: str) -> str:
+    """Two sentences of one message."""
+    return (
+        f"{first} {second}"
+        if first[-1:] in "!?.)" or not first[-1:].isalnum()
+        else f"{first}. {second}"
+    )
 
 
 def _fmt(template: str, **values: str) -> str:
@@ -558,14 +581,22 @@ def _fact_lines(b: _Build, fact: _Fact, moment: datetime, friends: list[str]) ->
     v.update(their_pet="her" if pet_f else "his", them_pet="her" if pet_f else "him")
     key = fact.key
 
+    extra = P.ELABORATIONS.get(fact.kind, ())
+
+    def longer(text: str) -> str:
+        # some messages go on: a second sentence, which dilutes the fact's words
+        if extra and rng.random() < ELABORATE:
+            return _join(text, rng.choice(extra))
+        return text
+
     def direct(forms: tuple[str, ...], speaker: str = owner) -> list[_Line]:
-        return [_Line(speaker, _fmt(rng.choice(forms), **v), "fact", key, True)]
+        return [_Line(speaker, longer(_fmt(rng.choice(forms), **v)), "fact", key, True)]
 
     def qa(pairs: tuple[tuple[str, str], ...]) -> list[_Line]:
         q, a = rng.choice(pairs)
         return [
             _Line(asker, _fmt(q, **v), "ask", "ctx:" + key),
-            _Line(owner, _fmt(a, **v), "fact", key, True),
+            _Line(owner, longer(_fmt(a, **v)), "fact", key, True),
         ]
 
     def either(forms: tuple[str, ...], pairs: tuple[tuple[str, str], ...]) -> list[_Line]:
@@ -690,7 +721,7 @@ def _questions(b: _Build, sessions: list[Session]) -> list[Question]:
         # about a chat reuse some of its words, as LOCOMO's annotators did); else any paraphrase
         words = set().union(*(_content(texts[e]) for e in evidence))
         sharing = [t for t in options if _content(t) & words]
-        text = rng.choice(sharing if sharing and rng.random() < REUSE_WORDING else options)
+        text = rng.choice(sharing if sharing and rng.random() < b.reuse_wording else options)
         out.append(
             Question(
                 id=f"{b.user_id}/Q{len(out) + 1}",

@@ -456,7 +456,7 @@ CHATTER = (
     ("we might go to {city} in the summer, any tips?", "eat everything. walk everywhere"),
     ("my cousin just adopted a {species}", "cute!! name?", "no idea yet, they can't agree"),
     ("thinking about trying {hobby}", "do it, you'd love it", "maybe. it looks hard"),
-    ("{name} is coming over {day}, need to clean lol", "the eternal struggle"),
+    ("{name} came over {day} and saw the state of my flat lol", "the eternal struggle"),
     ("went to that new {food} place by the station", "any good?", "the portions are tiny but wow"),
     ("finished {book} finally", "and??", "the ending made me so angry"),
     ("my flight to {city} got delayed 3 hours", "nooo", "airport pizza it is"),
@@ -485,3 +485,56 @@ ROOMS = ("kitchen", "hallway", "bedroom", "bathroom")
 COLORS = ("sage green", "terracotta", "navy", "mustard yellow", "lilac")
 DAYS = ("yesterday", "on Sunday", "last night", "this morning", "on Friday")
 ACTIVITIES = ("hiking", "swimming", "to a pub quiz", "bowling", "to the market", "for a long walk")
+
+# second sentences people tack onto a message (longer, wordier turns, as in real chat logs)
+ELABORATIONS = {
+    "move": (
+        "the landlord is a bit weird but the kitchen is huge and theres a park two streets away",
+        "took three trips with a rented van and my back is still complaining about it",
+        "honestly the hardest part was saying goodbye to the old neighbours",
+    ),
+    "job": (
+        "the interview process was five rounds which is insane but whatever, it's done",
+        "my manager seems chill and the team does friday lunches together",
+        "salary is better and I finally get a proper desk chair",
+    ),
+    "pet": (
+        "the shelter said the previous owners moved abroad and couldn't take the poor thing",
+        "it already destroyed one sock and I'm weirdly proud",
+        "I've been reading training guides every night like it's an exam",
+    ),
+    "hobby": (
+        "the group meets twice a week and everyone is way better than me",
+        "bought all the gear already, which is probably a red flag",
+        "it's the first thing in months that gets my head off work",
+    ),
+    "trip": (
+        "the weather was perfect and we walked like 20k steps a day",
+        "the hotel was tiny but the breakfast made up for it",
+        "I already want to go back, the food was unreal",
+    ),
+    "event": (
+        "still a bit in shock honestly, it's been a long road",
+        "my mum called me three times about it lol",
+        "gonna take it easy this week and just rest",
+    ),
+    "sib_job": (
+        "it's been a rough year for them so this is really good news",
+        "the whole family group chat exploded with emojis",
+    ),
+    "news": (
+        "I've been sitting on this for days, couldn't wait to tell you",
+        "my parents don't even know yet so shhh",
+    ),
+    "trait": (
+        "people always find it weird but it works for me",
+        "been like this forever, not changing now lol",
+    ),
+}
+CHATTER_TAILS = (
+    "anyway how's your week going",
+    "long story, I'll tell you properly when we meet",
+    "not that it matters but it's been on my mind all day",
+    "and of course it started raining right after",
+    "I need a holiday from my holiday at this point",
+)
