@@ -8,6 +8,8 @@ Placeholders: ``{city}``, ``{prev}``, ``{org}``, ``{role}``, ``{pet}``, ``{speci
 
 from __future__ import annotations
 
+from typing import Any
+
 # -- facts: (direct statements by the owner, (friend question, owner answer) pairs) ----------
 
 MOVE_DIRECT = (
@@ -198,7 +200,7 @@ TRIP_Q = (
 TRIP_T = ("When was {owner}'s getaway to {city}?", "When did {owner} go to {city}?")
 
 # events: (key, direct forms, qa pairs, single question, temporal question)
-EVENTS = (
+EVENTS: tuple[tuple[Any, ...], ...] = (
     (
         "half_marathon",
         (
@@ -242,7 +244,7 @@ EVENTS = (
 )
 
 # friend news (the friend speaks): key, forms, question, temporal question
-FRIEND_NEWS = (
+FRIEND_NEWS: tuple[tuple[Any, ...], ...] = (
     (
         "engaged",
         (
@@ -275,7 +277,7 @@ CARS = ("Fiat 500", "Mini Cooper", "Toyota Yaris", "VW Golf", "Renault Clio", "H
 
 # -- inferential traits: (key, owner statements, (question, answer) pairs) -------------------
 
-TRAITS = (
+TRAITS: tuple[tuple[Any, ...], ...] = (
     (
         "vegetarian",
         (
@@ -418,7 +420,7 @@ REACTIONS_BAD = ("ouch!! are you ok?", "ugh sorry", "oh no", "that sucks, hope i
 BACKCHANNEL = ("lol", "haha", "😂", "omg", "same", "true", "ikr", "hahaha", "lmao", "yeah", "ok")
 
 # small talk exchanges: (opener, reply[, follow-up])
-SMALL_TALK = (
+SMALL_TALK: tuple[tuple[str, ...], ...] = (
     ("it's been raining nonstop here", "same, I forgot what the sun looks like"),
     ("have you watched {show} yet?", "not yet, no spoilers!!", "my lips are sealed"),
     ("made pasta from scratch tonight", "look at you, fancy", "it was mostly a mess tbh"),
@@ -451,7 +453,7 @@ SHOWS = (
 
 # friend-side chatter with slots: hard negatives that use the same kinds of words as the facts
 # (cities, companies, animals, hobbies, dates) but say nothing about the owner.
-CHATTER = (
+CHATTER: tuple[tuple[str, ...], ...] = (
     ("my boss at {org} is driving me nuts this week", "what now", "another 'quick sync' at 6pm"),
     ("we might go to {city} in the summer, any tips?", "eat everything. walk everywhere"),
     ("my cousin just adopted a {species}", "cute!! name?", "no idea yet, they can't agree"),

@@ -186,9 +186,9 @@ def run(
         alone_ids = [c.user_id for c in conversations[:alone]]
         independence: dict[str, Any] = {"tenants": alone_ids}
         alone_found: dict[str, Any] = {}
-        for index, conv in enumerate(conversations[:alone]):
+        for number, conv in enumerate(conversations[:alone]):
             progress(f"tenant independence: {conv.user_id} alone")
-            solo = _memory(data_dir, f"conv_alone_{index}", embedder)
+            solo = _memory(data_dir, f"conv_alone_{number}", embedder)
             _ingest(solo, [conv])
             got, _ = _search(solo, conv.questions)
             alone_found.update(got)

@@ -94,7 +94,7 @@ def bootstrap_ci(
 
 def paired_diff_ci(
     a: Sequence[float], b: Sequence[float], *, resamples: int = 1000, seed: int = 0
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Mean of ``a - b`` over the same questions and its 95% bootstrap interval."""
     diffs = [x - y for x, y in zip(a, b, strict=True)]
     lo, hi = bootstrap_ci(diffs, resamples=resamples, seed=seed)
