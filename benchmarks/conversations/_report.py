@@ -128,6 +128,13 @@ def render(result: dict[str, Any]) -> str:
             "themselves are scored."
         ),
         "",
+        "Share of graphmem's top-10 hits found by each retriever: "
+        + (
+            ", ".join(f"{k} {v:.0%}" for k, v in result.get("graphmem_hit_sources", {}).items())
+            or "–"
+        )
+        + ".",
+        "",
         "## Timing",
         "",
         f"`add` p50 {t['add_ms'].get('p50')} ms, p95 {t['add_ms'].get('p95')} ms "

@@ -127,6 +127,18 @@ def _search(memory: Any, questions: Sequence[Question]) -> tuple[dict[str, Any],
     return out, times
 
 
+def _source_shares(found: dict[str, Any], questions: Sequence[Question]) -> dict[str, float]:
+    """Share of graphmem's top-10 hits each retriever found (a hit may have several)."""
+    counts: dict[str, int] = {}
+    hits = 0
+    for q in questions:
+        for sources in found[q.id]["sources"]:
+            hits += 1
+            for source in sources:
+                counts[source] = counts.get(source, 0) + 1
+    return {s: round(n / hits, 3) for s, n in sorted(counts.items())} if hits else {}
+
+
 def _progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -279,5 +291,6 @@ def run(
         "load_avg_at_end": list(os.getloadavg()),
     }
     result["context_exposed"] = context_exposed
+    result["graphmem_hit_sources"] = _source_shares(found, questions)
     result["questions"] = per_question
     return result
