@@ -114,7 +114,9 @@ def render(result: dict[str, Any]) -> str:
         f"{ind['questions']} questions re-run. Top-10 (hit texts, in order) differs from the "
         f"shared store ({ind['other_tenants_in_shared_store']} other tenants) for "
         f"**{_pct(ind['top10_differs_fraction'])}** of queries (as a set: "
-        f"{_pct(ind['top10_set_differs_fraction'])}). graphmem recall@10 alone "
+        f"{_pct(ind['top10_set_differs_fraction'])}; control, the same queries run twice on "
+        f"the shared store: {_pct(ind.get('top10_differs_on_rerun_same_store_fraction'))} "
+        "differ). graphmem recall@10 alone "
         f"{_num(ind['graphmem_recall@10_alone'])}, "
         f"shared {_num(ind['graphmem_recall@10_shared'])}.",
         "",

@@ -173,6 +173,9 @@ def run(
         add_times = _ingest(memory, conversations)
         progress(f"{len(add_times)} adds; searching {len(questions)} questions")
         found, search_times = _search(memory, questions)
+        # control for the independence measure: the same queries again on the same store
+        alone_ids = [c.user_id for c in conversations[:alone]]
+        again, _ = _search(memory, [q for q in questions if q.user_id in alone_ids])
         memory.close()
 
         progress("baselines")
@@ -195,7 +198,6 @@ def run(
                 for name, texts in base.rank_all(q.text, vector, LIMIT).items():
                     ranked[q.id][name + SPEAKER_SUFFIX] = texts
 
-        alone_ids = [c.user_id for c in conversations[:alone]]
         independence: dict[str, Any] = {"tenants": alone_ids}
         alone_found: dict[str, Any] = {}
         for number, conv in enumerate(conversations[:alone]):
@@ -261,13 +263,14 @@ def run(
         for other in ("dense", "bm25", "rrf")
     }
 
-    differ = differ_set = 0
+    differ = differ_set = rerun_differ = 0
     alone_scores, together_scores = [], []
     alone_questions = [q for q in questions if q.user_id in independence["tenants"]]
     for q in alone_questions:
         a, t = alone_found[q.id]["texts"], found[q.id]["texts"]
         differ += a != t
         differ_set += set(a) != set(t)
+        rerun_differ += again[q.id]["texts"] != t
         index = indexes[q.user_id]
         alone_scores.append(score_question(q.evidence, entries_from_texts(a, index)).recall[10])
         together_scores.append(score_question(q.evidence, entries_from_texts(t, index)).recall[10])
@@ -278,6 +281,7 @@ def run(
             "other_tenants_in_shared_store": len(conversations) - 1,
             "top10_differs_fraction": round(differ / n, 4) if n else None,
             "top10_set_differs_fraction": round(differ_set / n, 4) if n else None,
+            "top10_differs_on_rerun_same_store_fraction": round(rerun_differ / n, 4) if n else None,
             "graphmem_recall@10_alone": round(sum(alone_scores) / n, 4) if n else None,
             "graphmem_recall@10_shared": round(sum(together_scores) / n, 4) if n else None,
         }

@@ -45,6 +45,7 @@ def test_report_structure(quick_run: tuple[dict, str]) -> None:
     ind = result["tenant_independence"]
     assert ind["tenants"] == ["chat-00"] and ind["other_tenants_in_shared_store"] >= 9
     assert 0.0 <= ind["top10_differs_fraction"] <= 1.0
+    assert 0.0 <= ind["top10_differs_on_rerun_same_store_fraction"] <= 1.0
     assert result["context_exposed"] in (True, False)
     for heading in ("Evidence recall@10 (headline)", "Tenant independence", "MRR@10"):
         assert heading in report
