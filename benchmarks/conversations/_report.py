@@ -120,6 +120,8 @@ def render(result: dict[str, Any]) -> str:
         f"{_num(ind['graphmem_recall@10_alone'])}, "
         f"shared {_num(ind['graphmem_recall@10_shared'])}.",
         "",
+        _control(ind.get("control_alone_twice")),
+        "",
         "## Context credit",
         "",
         (
@@ -153,3 +155,16 @@ def _pct(value: float | None) -> str:
 
 def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
+
+
+def _control(control: dict[str, Any] | None) -> str:
+    if not control or not control.get("questions"):
+        return ""
+    return (
+        f"Control ({', '.join(control['tenants'])}, {control['questions']} questions): each also "
+        "ingested alone a second time (fresh graph, fresh ids); top 10 differs alone vs alone "
+        f"for {_pct(control['top10_differs_alone_vs_alone_fraction'])} (as a set: "
+        f"{_pct(control['top10_set_differs_alone_vs_alone_fraction'])}), alone vs shared for "
+        f"{_pct(control['top10_differs_alone_vs_shared_fraction'])}. Differences alone vs alone "
+        "are the engine's own run-to-run variation (e.g. ties broken by id), not other tenants."
+    )

@@ -39,6 +39,7 @@ SYSTEMS = ("graphmem", "dense", "bm25", "rrf")
 SPEAKER_SUFFIX = "+speaker"
 SPEAKER_SYSTEMS = tuple(s + SPEAKER_SUFFIX for s in SYSTEMS[1:])
 LIMIT = 10
+ALONE_TWICE = 3  # tenants ingested alone a second time, as a control
 _CONTEXT_FIELDS = ("context", "neighbors", "neighbours", "adjacent", "context_facts")
 
 
@@ -207,6 +208,16 @@ def run(
             got, _ = _search(solo, conv.questions)
             alone_found.update(got)
             solo.close()
+        # control: a tenant alone twice (fresh graphs, so fresh fact ids): what differs here
+        # is the engine's run-to-run variation (e.g. ties broken by id), not other tenants
+        alone_again: dict[str, Any] = {}
+        for number, conv in enumerate(conversations[:ALONE_TWICE][:alone]):
+            progress(f"tenant independence control: {conv.user_id} alone again")
+            solo = _memory(data_dir, f"conv_alone_again_{number}", embedder)
+            _ingest(solo, [conv])
+            got, _ = _search(solo, conv.questions)
+            alone_again.update(got)
+            solo.close()
     finally:
         if own_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -275,6 +286,25 @@ def run(
         alone_scores.append(score_question(q.evidence, entries_from_texts(a, index)).recall[10])
         together_scores.append(score_question(q.evidence, entries_from_texts(t, index)).recall[10])
     n = len(alone_questions)
+    twice = [q for q in alone_questions if q.id in alone_again]
+    twice_differ = sum(alone_again[q.id]["texts"] != alone_found[q.id]["texts"] for q in twice)
+    twice_shared = sum(found[q.id]["texts"] != alone_found[q.id]["texts"] for q in twice)
+    twice_set = sum(
+        set(alone_again[q.id]["texts"]) != set(alone_found[q.id]["texts"]) for q in twice
+    )
+    independence["control_alone_twice"] = {
+        "tenants": sorted({q.user_id for q in twice}),
+        "questions": len(twice),
+        "top10_differs_alone_vs_alone_fraction": round(twice_differ / len(twice), 4)
+        if twice
+        else None,
+        "top10_set_differs_alone_vs_alone_fraction": round(twice_set / len(twice), 4)
+        if twice
+        else None,
+        "top10_differs_alone_vs_shared_fraction": round(twice_shared / len(twice), 4)
+        if twice
+        else None,
+    }
     independence.update(
         {
             "questions": n,
