@@ -133,12 +133,15 @@ class Scope(_Model):
         if (
             not isinstance(value, str)
             or not _SCOPE_ID.fullmatch(value)
-            or not value.strip()
+            or value != value.strip()
+            or not value
             or not _encodable(value)
         ):
+            # Leading/trailing whitespace is refused, not stripped: FalkorDB's range index
+            # trims it, so "bob " would be stored as "bob " but found by user_id="bob".
             raise ScopeError(
-                "scope ids must be non-blank strings of 1-256 characters without control "
-                f"characters, got {value!r}"
+                "scope ids must be strings of 1-256 characters without control characters "
+                f"or leading/trailing whitespace, got {value!r}"
             )
         return value
 

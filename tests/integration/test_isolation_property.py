@@ -4,6 +4,7 @@ texts never return, change or delete data outside the call's scope (runs include
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphmem import Memory, MemoryConfig
-from graphmem.errors import NotFoundError
+from graphmem.errors import NotFoundError, ScopeError
 
 SNAPSHOT = (
     "MATCH (f:Fact) OPTIONAL MATCH (f)-[a:ABOUT]->(n:Entity) "
@@ -94,3 +95,18 @@ def test_no_call_reaches_outside_its_scope(memory: Memory, ops: list[Any]) -> No
         after = _snapshot(memory)
         outside = {k: v for k, v in before.items() if not _inside(v, scope)}
         assert {k: after.get(k) for k in outside} == outside, (op, scope)
+
+
+def test_edge_whitespace_scope_ids_cannot_alias_another_user(
+    memory_factory: Callable[..., Memory],
+) -> None:
+    """FalkorDB's range index trims edge whitespace from indexed strings, so a stored "bob "
+    would be found by user_id="bob". Such ids are refused before anything is written."""
+    memory = memory_factory()
+    memory.add("bob's secret is the blue key", user_id="bob", infer=False)
+    for alias in ("bob ", " bob", "bob\t"):
+        with pytest.raises(ScopeError):
+            memory.add("an impostor's note", user_id=alias, infer=False)
+        with pytest.raises(ScopeError):
+            memory.search("secret", user_id=alias)
+    assert [f.text for f in memory.get_all(user_id="bob")] == ["bob's secret is the blue key"]
