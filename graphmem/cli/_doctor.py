@@ -12,14 +12,6 @@ from typing import Any
 
 from graphmem.cli._common import EXIT_OK, EXIT_PROBLEMS, emit, open_memory
 
-PROBE_TOOL = "record_check"
-PROBE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"ok": {"type": "boolean", "description": "always true"}},
-    "required": ["ok"],
-    "additionalProperties": False,
-}
-
 
 @dataclass
 class Check:
@@ -132,8 +124,8 @@ def _check_embedder(memory: Any) -> str:
 
 def _check_llm(memory: Any, timeout: float) -> list[Check]:
     """The endpoint answers, and answers with a tool call (one tiny real request)."""
-    from graphmem import llm as llm_module
-    from graphmem.llm import ToolRequest, create_llm
+    from graphmem.llm import create_llm, probe_tool_calling
+    from graphmem.llm._probe import PROBE_TOOL
 
     config = memory.config.llm
     provider = memory._llm
@@ -152,49 +144,26 @@ def _check_llm(memory: Any, timeout: float) -> list[Check]:
     where = os.environ.get("OPENAI_BASE_URL") or config.config.get("base_url") or "api.openai.com"
     model = getattr(provider, "model", None) or config.config.get("model") or "default"
     endpoint = f"{config.provider} model {model} at {where}"
-    probe = getattr(llm_module, "probe_tool_calling", None)
-    if probe is not None:  # the LLM layer's own probe, when it has one
-        try:
-            report = probe(provider, timeout=timeout)
-            ok = bool(getattr(report, "ok", report))
-            return [
-                Check(
-                    "llm tools",
-                    ok,
-                    f"{endpoint}: {getattr(report, 'detail', report)}",
-                    "" if ok else _TOOL_FIX,
-                )
-            ]
-        except TypeError:
-            pass
-    request = ToolRequest(
-        system="You are a health check. Call the tool.",
-        messages=({"role": "user", "content": "Call record_check with ok=true."},),
-        tool_name=PROBE_TOOL,
-        tool_description="Record that the health check ran.",
-        tool_schema=PROBE_SCHEMA,
-        timeout=timeout,
-    )
-    started = time.perf_counter()
-    try:
-        response = provider.complete_tool(request)
-    except Exception as exc:
+    report = probe_tool_calling(provider, timeout=timeout)
+    if report.mode == "error":
         return [
             Check(
                 "llm endpoint",
                 False,
-                f"{endpoint}: {type(exc).__name__}: {exc}",
+                f"{endpoint}: {report.detail}",
                 (
                     "start the server or fix OPENAI_BASE_URL; set OPENAI_API_KEY (any value "
                     "for local servers) and GRAPHMEM_LLM_MODEL to a model the server has"
                 ),
             )
         ]
-    elapsed = (time.perf_counter() - started) * 1000
-    reached = Check("llm endpoint", True, f"{endpoint} answered ({elapsed:.0f} ms)")
-    if response.tool_name == PROBE_TOOL:
+    reached = Check("llm endpoint", True, f"{endpoint} answered ({report.latency_ms:.0f} ms)")
+    if report.mode == "tool_call":
         return [reached, Check("llm tools", True, f"called {PROBE_TOOL} as asked")]
-    said = "no tool call" if not response.tool_name else f"called {response.tool_name!r}"
+    if report.mode == "content_json":
+        # graphmem accepts it (the arguments are recovered from the text), but say so
+        return [reached, Check("llm tools", True, f"JSON in the message text; {report.advice}")]
+    said = report.detail if report.detail.startswith("(called") else "no tool call"
     return [reached, Check("llm tools", False, f"the model answered with {said}", _TOOL_FIX)]
 
 

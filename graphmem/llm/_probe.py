@@ -32,7 +32,7 @@ _ADVICE = {
         "the model did not call the tool nor write its JSON: add(infer=True) will fail; use a "
         "model with tool calling, or add(..., infer=False)"
     ),
-    "error": "the LLM endpoint failed: check GRAPHMEM_LLM_BASE_URL, the API key and the model",
+    "error": "the endpoint failed: check OPENAI_BASE_URL, OPENAI_API_KEY, GRAPHMEM_LLM_MODEL",
 }
 
 Mode = Literal["tool_call", "content_json", "none", "error"]

@@ -18,6 +18,7 @@ import pytest
 
 from graphmem import InputError
 from graphmem.cli import main
+from graphmem.llm._probe import PROBE_TOOL
 from graphmem.store._embedded import EmbeddedFalkorDB
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -313,7 +314,7 @@ def test_doctor(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRAPHMEM_LLM_MODEL", "fake-model")
     with FakeOpenAIServer() as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        server.queue_tool_call("record_check", {"ok": True})
+        server.queue_tool_call(PROBE_TOOL, {"city": "Lisbon"})
         code, out, _ = cli("doctor", "--json")
         report = json.loads(out)
         assert code == 0 and report["ok"], out
