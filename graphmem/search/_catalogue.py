@@ -70,6 +70,7 @@ class _Doc:
     metadata: dict[str, Any]
     turn: bool = False  # a raw conversation turn (add(..., infer=False))
     distinct: int = 0  # distinct words of its own text
+    text: str = ""  # breaks score ties by content, so equal scores order the same in any store
 
 
 @dataclass
@@ -113,6 +114,7 @@ class ScopeCatalogue:
                 metadata=metadata,
                 turn="role" in metadata,
                 distinct=len(own),
+                text=row.get("text") or "",
             )
             self.docs[doc.id] = doc
             self.df.update(terms.keys())
@@ -176,7 +178,9 @@ class ScopeCatalogue:
                     score += weight * tf * (BM25_K1 + 1) / (tf + norm)
             if score > 0:
                 scored.append((doc.id, score))
-        scored.sort(key=lambda item: (-item[1], item[0]))
+        # ties by text, not by id: ids are random, so id order would differ between two stores
+        # holding the same memories (and between a tenant alone and among others)
+        scored.sort(key=lambda item: (-item[1], self.docs[item[0]].text, item[0]))
         return scored[:limit]
 
 

@@ -113,7 +113,12 @@ class HybridSearcher:
         }
         fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
         _demote_short_turns(fused, catalogue, self._config.short_turn_words)
-        ordered = sorted(fused, key=lambda fact_id: (-fused[fact_id], fact_id))
+        docs = catalogue.docs
+        # equal scores order by text, then id: the same memories rank the same in any store
+        ordered = sorted(
+            fused,
+            key=lambda f: (-fused[f], docs[f].text if f in docs else "", f),
+        )
         similarity = dict(dense)
         return self._shape(request, vector, ordered, fused, rankings, graph, similarity)
 

@@ -111,3 +111,18 @@ def test_short_content_free_turns_are_demoted_but_extracted_facts_are_not() -> N
     _demote_short_turns(fused, catalogue, 5)
     assert fused == {"filler": pytest.approx(3 / 5), "content": 0.9, "fact": 0.8}
     assert max(fused, key=lambda k: fused[k]) == "content"
+
+
+def test_equal_scores_order_by_text_not_by_random_id() -> None:
+    """Ids are random per store: ties broken by id would reorder the same memories between
+    two stores (and between a tenant alone and among others)."""
+    for first, second in (("a", "z"), ("z", "a")):
+        catalogue = _catalogue(
+            _row(first, "Bob Meyer lives in Porto"),
+            _row(second, "Carla Sousa lives in Cascais"),
+            _row("other", "tea and biscuits"),
+        )
+        ranked = catalogue.bm25("who lives where", ScopeCatalogue.visibility(NOW, None), 10)
+        assert ranked[0][1] == ranked[1][1]
+        texts = [catalogue.docs[doc_id].text for doc_id, _ in ranked]
+        assert texts == ["Bob Meyer lives in Porto", "Carla Sousa lives in Cascais"]
