@@ -17,8 +17,10 @@ from graphmem.store._queries import DIALECTS, QueryCatalog, cypher_root
 # Reviewed exceptions: schema and admin statements, write fragments (their rows carry the scope
 # and they only touch nodes a scoped read chose), and the two documented unscoped by-id reads
 # (Memory.get/history without scope ids: ids are random UUIDs, for admin tools), and the write
-# clock of one scope (it is keyed by the scope itself and returns only a counter).
-ALLOWED_PREFIXES = ("admin/", "schema/", "write/")
+# clock of one scope (it is keyed by the scope itself and returns only a counter); export
+# statements are writes too: `graphmem export --format cypher` replays a scope's rows, read
+# through the scoped Memory.graph(), into another database.
+ALLOWED_PREFIXES = ("admin/", "schema/", "write/", "export/")
 ALLOWED = {"facts/get", "history/list", "scope/clock"}
 
 _SCOPE_PLACEHOLDER = re.compile(r"\{\{\s*(?:scope|entity_scope)\s+\w+\s*\}\}")
