@@ -112,7 +112,7 @@ def test_hostile_model_answers_are_stored_or_typed(
             if hostile.isprintable():  # control characters are cleaned from model text
                 assert texts == [f"Bob said {hostile}"[: len(texts[0])]]
         except GraphMemError:
-            pass
+            pass  # the contract: stored literally (checked above) or a typed error
         finally:
             memory.reset()
 
@@ -136,4 +136,4 @@ def test_any_string_anywhere_is_stored_or_typed(
         stored = [f.text for f in memory.get_all(user_id=user)]
         assert text.strip() in stored
     except GraphMemError:
-        pass
+        pass  # the contract: stored literally (checked above) or a typed error

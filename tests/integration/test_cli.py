@@ -30,8 +30,8 @@ NASTY = 'Alice said "hi" \\ bye\'; MATCH (n) DETACH DELETE n // ü'  # stored as
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("cli-data")
     yield path
-    with EmbeddedFalkorDB(str(path)):  # a last lease: the server stops when it is released
-        pass
+    with EmbeddedFalkorDB(str(path)):
+        pass  # a last lease: releasing it stops the server the CLI runs left
 
 
 @pytest.fixture
@@ -357,4 +357,4 @@ def test_real_process(tmp_path: Path) -> None:
     assert run("get", "no-such-id").returncode == 3
     assert run("search").returncode == 2
     with EmbeddedFalkorDB(str(tmp_path / "d")):
-        pass
+        pass  # a last lease: releasing it stops the server the subprocess left

@@ -80,7 +80,7 @@ def _serve(
             asyncio.run(asyncio.wait_for(session(), 180))
         finally:
             with EmbeddedFalkorDB(str(tmp_path / "data")):
-                pass
+                pass  # a last lease: releasing it stops the server the subprocess left
 
     return run
 
