@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graphmem._mem0 import mem0_config, merge_scope, split_filters
-from graphmem._messages import check_storable, normalize_messages, validate_text
+from graphmem._messages import check_storable, normalize_messages, stored_texts, validate_text
 from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder, default_embedder
@@ -269,14 +269,46 @@ class Memory(_BaseMemory):
         self._ensure_ready()
         usage: LLMUsage | None = None
         extraction = None
-        if infer:  # a repeat costs no LLM call
-            duplicate = self._repository.find_episode(scope, digest)
-            if duplicate is not None:
-                return AddResult(episode_id=duplicate, duplicate=True)
+        vectors: list[list[float]] = []
+        # A repeat costs no LLM call and no embedding; the slow step (the model or the
+        # embedder) runs once, outside the scope's turn, and is not redone on a retry.
+        duplicate = self._repository.find_episode(scope, digest)
+        if duplicate is not None:
+            return AddResult(episode_id=duplicate, duplicate=True)
+        if infer:
             extraction, usage = self._ingest().extract(scope, parsed, when)
-        # Decide and write atomically: threads of this Memory take turns per scope; other
-        # processes are caught by the scope guard in the write (WriteConflictError), and the
-        # loser re-reads and re-decides, so concurrent adds end as sequential ones would.
+        else:
+            vectors = self._embedder.embed(stored_texts(parsed))
+        return self._decide_and_write(
+            scope,
+            parsed,
+            when,
+            digest,
+            metadata,
+            extraction=extraction,
+            vectors=vectors,
+            usage=usage,
+        )
+
+    def _decide_and_write(
+        self,
+        scope: Scope,
+        parsed: list[Message],
+        when: datetime,
+        digest: str,
+        metadata: dict[str, Any] | None,
+        *,
+        extraction: Any = None,
+        vectors: list[list[float]] | None = None,
+        usage: LLMUsage | None = None,
+    ) -> AddResult:
+        """Resolve one add against the scope and write it, atomically (shared by add_many).
+
+        Threads of this Memory take turns per scope; other processes are caught by the scope
+        guard in the write (WriteConflictError), and the loser re-reads and re-decides, so
+        concurrent adds end as sequential ones would. ``extraction`` (infer=True) or
+        ``vectors`` (infer=False, one per stored message) come from the slow step, done once.
+        """
         with self._write_lock(scope):
             for attempt in range(WRITE_ATTEMPTS):
                 version = self._repository.scope_version(scope)
@@ -289,7 +321,9 @@ class Memory(_BaseMemory):
                     )
                     usage = more if usage is None else usage + more
                 else:
-                    plan, episode_id = self._raw_plan_now(scope, parsed, when, digest, metadata)
+                    plan, episode_id = self._raw_plan_now(
+                        scope, parsed, when, digest, metadata, vectors or []
+                    )
                     plan.guard(version)
                 try:
                     self._repository.apply(plan.segments())
@@ -310,13 +344,10 @@ class Memory(_BaseMemory):
         when: datetime,
         digest: str,
         metadata: dict[str, Any] | None,
+        vectors: list[list[float]],
     ) -> tuple[WritePlan, str]:
-        stored = [m for m in parsed if m.role != "system"]
-        texts = [m.content.strip() for m in stored]
-        existing = {
-            f.hash: f for f in self._repository.facts_by_hash(scope, [text_hash(t) for t in texts])
-        }
-        vectors = self._embedder.embed(texts)
+        hashes = [text_hash(t) for t in stored_texts(parsed)]
+        existing = {f.hash: f for f in self._repository.facts_by_hash(scope, hashes)}
         return self._raw_plan(scope, parsed, when, digest, metadata, existing, vectors)
 
     def _write_lock(self, scope: Scope) -> threading.Lock:

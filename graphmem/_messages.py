@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from graphmem.errors import InputError
 from graphmem.types import Message
 
-__all__ = ["MAX_MESSAGES", "check_storable", "normalize_messages", "validate_text"]
+__all__ = ["MAX_MESSAGES", "check_storable", "normalize_messages", "stored_texts", "validate_text"]
 
 MAX_MESSAGES = 200
 
@@ -89,3 +89,8 @@ def validate_text(text: object, *, max_chars: int, what: str = "text") -> str:
     if len(stripped) > max_chars:
         raise InputError(f"{what} has {len(stripped)} characters; the limit is {max_chars}")
     return stripped
+
+
+def stored_texts(messages: list[Message]) -> list[str]:
+    """The texts ``add(infer=False)`` stores, one per message: every non-system one, stripped."""
+    return [m.content.strip() for m in messages if m.role != "system"]
