@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphmem._messages import normalize_messages
+from graphmem._messages import normalize_messages, stored_texts
 from graphmem.errors import GraphMemError, InputError
-from graphmem.ingest._plan import content_hash, text_hash
+from graphmem.ingest._plan import content_hash
 from graphmem.types import AddResult, Message
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _add_raw_batch(
             record(item.index, AddResult(episode_id=duplicate, duplicate=True), None)
         else:
             fresh.append(item)
-    texts = [[m.content.strip() for m in item.messages if m.role != "system"] for item in fresh]
+    texts = [stored_texts(item.messages) for item in fresh]
     try:
         vectors = memory._embedder.embed([text for item_texts in texts for text in item_texts])
     except Exception as exc:
@@ -213,29 +213,19 @@ def _add_raw_batch(
     for item, item_texts in zip(fresh, texts):
         item_vectors = vectors[offset : offset + len(item_texts)]
         offset += len(item_texts)
-        try:
-            existing = {
-                f.hash: f
-                for f in repository.facts_by_hash(item.scope, [text_hash(t) for t in item_texts])
-            }
-            plan, episode_id = memory._raw_plan(
+        try:  # the same guarded decide-and-write as add(): safe beside concurrent writers
+            result = memory._decide_and_write(
                 item.scope,
                 item.messages,
                 item.occurred_at,
                 item.digest,
                 item.metadata,
-                existing,
-                item_vectors,
+                vectors=item_vectors,
             )
-            repository.apply(plan.segments())
         except Exception as exc:
             record(item.index, None, exc)
         else:
-            record(
-                item.index,
-                AddResult(episode_id=episode_id, events=plan.events, relations=plan.relations),
-                None,
-            )
+            record(item.index, result, None)
 
 
 class _NoBar:

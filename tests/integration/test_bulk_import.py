@@ -168,3 +168,27 @@ def test_one_scope_is_added_in_order(memory_factory: Callable[..., Memory]) -> N
     result = memory.add_many(items, user_id="same", concurrency=4, progress=False)
     assert result.ok and peak == 1
     assert [said.rsplit("same: ", 1)[1] for said in seen] == [f"Step {i}." for i in range(4)]
+
+
+def test_racing_imports_store_each_text_once(memory_factory: Callable[..., Memory]) -> None:
+    """add_many writes through add()'s guarded decide-and-write: two imports of the same
+    items racing each other (and a plain add of one of them) still store every text once."""
+    memory = memory_factory()
+    items = _items(12)
+    barrier = threading.Barrier(3)
+
+    def bulk() -> None:
+        barrier.wait()
+        memory.add_many(items, user_id="racer", infer=False, progress=False)
+
+    def single() -> None:
+        barrier.wait()
+        memory.add(items[5]["messages"], user_id="racer", occurred_at=WHEN, infer=False)
+
+    threads = [threading.Thread(target=f) for f in (bulk, bulk, single)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    texts = [f.text for f in memory.get_all(user_id="racer", limit=100)]
+    assert sorted(texts) == sorted(item["messages"] for item in items)
