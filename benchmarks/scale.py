@@ -910,8 +910,10 @@ class SizeRun:
         vectors: list[list[float]],
     ) -> Any:
         """The WritePlan an ``add(infer=True)`` of these facts would apply (minus the LLM)."""
+        from graphmem._ids import content_hash, new_id
         from graphmem.ingest._names import name_key
-        from graphmem.ingest._plan import NewEntity, NewFact, WritePlan, content_hash, new_id
+        from graphmem.ingest._plan import WritePlan
+        from graphmem.store._writes import NewEntity, NewFact
         from graphmem.types import Message, Scope
 
         plan = WritePlan(Scope(user_id=user_id), _now(), actor=user_id)
@@ -959,6 +961,8 @@ class SizeRun:
     def bulk_load(self, scopes: list[ScopeData]) -> dict[str, Any]:
         import torch
 
+        from graphmem.store._writes import write_segments
+
         embedder = self.memory._embedder
         repository = self.memory._repository
         chunk_size = self.args.bulk_chunk
@@ -995,9 +999,10 @@ class SizeRun:
                 vectors = embedder.embed(texts)
                 cache.write(vectors)
             t1 = time.perf_counter()
-            segments = self._plan_for(data.user_id, chunk, new_entities, vectors).segments()
+            plan = self._plan_for(data.user_id, chunk, new_entities, vectors)
+            segments = write_segments(plan.changes)
             t2 = time.perf_counter()
-            repository.apply(segments)
+            repository.store.apply(segments)
             t3 = time.perf_counter()
             embed_s += t1 - t0
             plan_s += t2 - t1
@@ -1404,6 +1409,8 @@ def run_prototypes(
     run: SizeRun, queries: list[tuple[str, str | None]], target: ScopeData
 ) -> dict[str, Any]:
     """Measure candidate fixes on this throwaway graph. Library code is never changed."""
+    from graphmem.store._writes import write_segments
+
     out: dict[str, Any] = {}
     graph = run.graph()
     catalog = run.memory._store._catalog
@@ -1598,12 +1605,12 @@ def run_prototypes(
             _create_index(graph, "CREATE INDEX FOR (n:Entity) ON (n.key)")
             _wait_for_indexes(graph)
         plan, new_entities = run.bulk_plan(TARGET_USER, chunk, known)
-        segments = plan.segments()
+        segments = write_segments(plan.changes)
         if variant not in plans:
             text, composed = catalog.compose(segments)
             plans[variant] = graph.explain(text, composed).plan
         t0 = time.perf_counter()
-        run.memory._repository.apply(segments)
+        run.memory._repository.store.apply(segments)
         timings[variant].append((time.perf_counter() - t0) / len(chunk))
         known |= set(new_entities)
     current_ms = 1000 * sum(timings["current"]) / max(1, len(timings["current"]))

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graphmem._ids import content_hash
 from graphmem._messages import normalize_messages, stored_texts
 from graphmem.errors import GraphMemError, InputError
-from graphmem.ingest._plan import content_hash
 from graphmem.types import AddResult, Message
 
 if TYPE_CHECKING:

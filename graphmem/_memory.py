@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from graphmem._ids import content_hash, text_hash
 from graphmem._mem0 import mem0_config, merge_scope, split_filters
 from graphmem._messages import check_storable, normalize_messages, stored_texts, validate_text
 from graphmem._temporal import Clock, ensure_utc, parse_time, system_clock
@@ -26,7 +27,8 @@ from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder, default_embedder
 from graphmem.errors import InputError, NotFoundError, WriteConflictError
 from graphmem.ingest._ontology import Ontology
-from graphmem.ingest._plan import NewFact, WritePlan, content_hash, new_id, text_hash
+from graphmem.ingest._plan import WritePlan
+from graphmem.ingest._raw import raw_plan
 from graphmem.llm import LLMProvider, LLMUsage, UsageLedger
 from graphmem.search._searcher import HybridSearcher, Reranker, SearchRequest
 from graphmem.search._views import neighbors, scope_graph
@@ -146,47 +148,6 @@ class _BaseMemory:
 
     def _now(self) -> datetime:
         return ensure_utc(self._clock())
-
-    def _raw_plan(
-        self,
-        scope: Scope,
-        messages: list[Message],
-        occurred_at: datetime,
-        digest: str,
-        metadata: dict[str, Any] | None,
-        existing: dict[str, Fact],
-        embeddings: list[list[float]],
-    ) -> tuple[WritePlan, str]:
-        """``infer=False``: each non-system message becomes a fact, repeats merge."""
-        plan = WritePlan(scope, self._now(), actor=_actor(scope))
-        episode_id = new_id()
-        plan.add_episode(episode_id, messages, occurred_at, digest, metadata)
-        stored = [m for m in messages if m.role != "system"]
-        seen: set[str] = set()
-        for message, vector in zip(stored, embeddings):
-            text = message.content.strip()
-            digest_text = text_hash(text)
-            if digest_text in existing:
-                fact = existing[digest_text]
-                plan.merge(fact.id, fact.text, episode_id, fact.valid_from, fact.valid_to)
-                continue
-            if digest_text in seen:
-                continue
-            seen.add(digest_text)
-            fact_metadata = {**(metadata or {}), "role": message.role}
-            if message.name:
-                fact_metadata["name"] = message.name
-            plan.create_fact(
-                NewFact(
-                    text=text,
-                    embedding=vector,
-                    valid_from=occurred_at,
-                    valid_to=None,
-                    metadata=fact_metadata,
-                ),
-                episode_id,
-            )
-        return plan, episode_id
 
 
 class Memory(_BaseMemory):
@@ -326,7 +287,7 @@ class Memory(_BaseMemory):
                     )
                     plan.guard(version)
                 try:
-                    self._repository.apply(plan.segments())
+                    self._repository.apply(plan.changes)
                 except WriteConflictError:
                     if attempt == WRITE_ATTEMPTS - 1:
                         raise
@@ -348,7 +309,9 @@ class Memory(_BaseMemory):
     ) -> tuple[WritePlan, str]:
         hashes = [text_hash(t) for t in stored_texts(parsed)]
         existing = {f.hash: f for f in self._repository.facts_by_hash(scope, hashes)}
-        return self._raw_plan(scope, parsed, when, digest, metadata, existing, vectors)
+        plan = WritePlan(scope, self._now(), actor=_actor(scope))
+        episode_id = raw_plan(plan, parsed, when, digest, metadata, existing, vectors)
+        return plan, episode_id
 
     def _write_lock(self, scope: Scope) -> threading.Lock:
         """One of a fixed set of locks (striped by scope: bounded memory, rare sharing)."""
@@ -585,7 +548,7 @@ class Memory(_BaseMemory):
             vector = vector or self._embedder.embed([text])[0]
             plan.update_text(fact.id, fact.text, text, vector)
             try:
-                self._repository.apply(plan.segments())
+                self._repository.apply(plan.changes)
             except WriteConflictError:
                 if attempt == WRITE_ATTEMPTS - 1:
                     raise
@@ -611,7 +574,7 @@ class Memory(_BaseMemory):
         scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
         plan = WritePlan(scope, self._now(), actor=_actor(scope))
         plan.delete_fact(fact.id)
-        self._repository.apply(plan.segments())
+        self._repository.apply(plan.changes)
         # the text is not echoed back: a deletion may be of something secret
         return MemoryEvent(
             id=fact.id, memory="", event="DELETE", message="Memory deleted successfully!"
@@ -627,7 +590,7 @@ class Memory(_BaseMemory):
         plan = WritePlan(scope, self._now(), actor=_actor(scope))
         for memory_id in deleted:
             plan.delete_fact(memory_id)
-        self._repository.apply(plan.segments())
+        self._repository.apply(plan.changes)
         self._repository.delete_scope_leftovers(scope)
         return len(deleted)
 

@@ -201,7 +201,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             known.update(new)
             texts = [f.text for f in part] + [name for name, _ in new.values()]
             plan = SizeRun._plan_for(scope.user_id, part, new, embedder.embed(texts))
-            memory._repository.apply(plan.segments())
+            memory._repository.apply(plan.changes)
     graphmem_load_s = time.perf_counter() - t0
 
     llm, cross, mini = _graphiti_clients(embedder)

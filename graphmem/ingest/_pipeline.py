@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from graphmem._ids import new_id, text_hash
 from graphmem._temporal import Clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder
@@ -22,7 +23,7 @@ from graphmem.ingest._contracts import (
 )
 from graphmem.ingest._names import name_key
 from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology
-from graphmem.ingest._plan import NewEntity, NewFact, WritePlan, new_id, text_hash
+from graphmem.ingest._plan import WritePlan
 from graphmem.ingest._prompts import (
     EXTRACT_DESCRIPTION,
     RESOLVE_DESCRIPTION,
@@ -41,6 +42,7 @@ from graphmem.ingest._resolution import (
 from graphmem.ingest._sanitize import CleanEntity, CleanExtraction, sanitize_extraction
 from graphmem.llm import LLMUsage, ToolInvoker, UsageLedger, create_llm
 from graphmem.store._repository import MemoryRepository
+from graphmem.store._writes import NewEntity, NewFact
 from graphmem.types import Message, Scope
 
 __all__ = ["ENTITY_MERGE_SIMILARITY", "Ingestor"]

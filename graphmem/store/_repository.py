@@ -15,6 +15,7 @@ from typing import Any
 from graphmem._temporal import from_ms, to_ms
 from graphmem.store._base import GraphStore, Row
 from graphmem.store._queries import Segment
+from graphmem.store._writes import Changes, write_segments
 from graphmem.types import Entity, Fact, HistoryEvent, Scope
 
 __all__ = ["ExpansionEdge", "MemoryRepository", "TimeFilter", "fact_from_row"]
@@ -111,9 +112,9 @@ class MemoryRepository:
         )
 
     # -- writes ----------------------------------------------------------------------------
-    def apply(self, segments: Sequence[Segment]) -> None:
-        """Apply a write plan in one transaction."""
-        self.store.apply(segments)
+    def apply(self, changes: Changes) -> None:
+        """Apply one operation's changes (a write plan) in one transaction."""
+        self.store.apply(write_segments(changes))
 
     def scope_version(self, scope: Scope) -> int:
         """The write clock of the exact scope (read it before deciding; see ``WritePlan.guard``)."""

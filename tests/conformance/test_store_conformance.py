@@ -15,12 +15,14 @@ from datetime import datetime, timezone
 import pytest
 
 from graphmem import Memory, MemoryConfig, NotFoundError, SchemaError, StoreError
+from graphmem._ids import new_id, text_hash
 from graphmem.embed import Embedder
 from graphmem.ingest._names import name_key
-from graphmem.ingest._plan import NewEntity, NewFact, WritePlan, new_id, text_hash
+from graphmem.ingest._plan import WritePlan
 from graphmem.store import GraphStore
 from graphmem.store._queries import Segment
 from graphmem.store._repository import MemoryRepository, TimeFilter
+from graphmem.store._writes import NewEntity, NewFact, write_segments
 from graphmem.types import Message, Scope
 
 T0 = datetime(2024, 1, 10, 12, 0, tzinfo=timezone.utc)  # system time of the first write
@@ -87,7 +89,7 @@ def seed(repo: MemoryRepository, embedder: Embedder, scope: Scope) -> Seeded:
     )
     first.create_fact(f_paris, e1, rel_type="LIVES_IN")
     first.create_fact(f_veg, e1)
-    repo.apply(first.segments())
+    repo.apply(first.changes)
 
     second = WritePlan(scope, T1, actor="tester")
     e2 = new_id()
@@ -109,7 +111,7 @@ def seed(repo: MemoryRepository, embedder: Embedder, scope: Scope) -> Seeded:
     )
     second.create_fact(f_berlin, e2, rel_type="LIVES_IN")
     second.supersede(f_paris.id, PARIS_TEXT, f_berlin.id, BERLIN_FROM)
-    repo.apply(second.segments())
+    repo.apply(second.changes)
     return Seeded(
         scope=scope,
         alice=_entity_id(repo, scope, "alice"),
@@ -490,7 +492,7 @@ def _plan_with_failure(scope: Scope, embedder: Embedder, where: str) -> tuple[li
     fact = NewFact("Bob likes tea.", embedder.embed(["Bob likes tea."])[0], None, None)
     fact.about_keys = ["bob"]
     plan.create_fact(fact, episode)
-    segments = plan.segments()
+    segments = write_segments(plan.changes)
     if where == "middle":  # a fact_create row whose props hold a nested map
         segments = [
             Segment(
@@ -516,7 +518,7 @@ def test_write_plan_is_all_or_nothing(
     segments, fact_id = _plan_with_failure(scope, embedder, where)
     assert segments[0].name == "write/episode_create"
     with pytest.raises(StoreError):
-        repo.apply(segments)
+        repo.store.apply(segments)
     assert repo.find_episode(scope, "atomic") is None
     assert repo.entities_by_keys(scope, ["bob"]) == []
     assert repo.get_fact(fact_id) is None
@@ -583,9 +585,9 @@ def crowded(repo: MemoryRepository, embedder: Embedder) -> Crowded:
             fact = NewFact(text, vectors[text], valid_from=None, valid_to=None)
             plan.create_fact(fact, episode)
             fact_ids[user].append(fact.id)
-        for segment in plan.segments():
+        for segment in write_segments(plan.changes):
             merged.setdefault(segment.name, []).extend(segment.rows)
-    repo.apply([Segment(name, rows) for name, rows in merged.items()])
+    repo.store.apply([Segment(name, rows) for name, rows in merged.items()])
     return Crowded(repo, fact_ids, embedder.embed([QUERY])[0])
 
 

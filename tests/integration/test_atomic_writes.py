@@ -166,9 +166,9 @@ def test_a_plan_applied_twice_is_rejected_the_second_time(make_memory) -> None:
     plan = WritePlan(scope, WHEN)
     plan.guard(memory._repository.scope_version(scope))
     plan.record("ADD", "m1", new="x")
-    memory._repository.apply(plan.segments())
+    memory._repository.apply(plan.changes)
     with pytest.raises(WriteConflictError):
-        memory._repository.apply(plan.segments())
+        memory._repository.apply(plan.changes)
     assert _count(memory, "MATCH (h:History {memory_id: 'm1'}) RETURN count(h)") == 1
 
 
