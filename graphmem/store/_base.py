@@ -100,6 +100,9 @@ class Dialect:
     name: str
     keyword_operator: str
     """How full-text terms are OR-ed: ``|`` for RediSearch, `` OR `` for Lucene."""
+    vector_index: bool
+    """Whether the store keeps approximate (HNSW) indexes on fact and entity vectors. FalkorDB
+    does not: it rebuilds them on every start, so its vector lookups are exact scoped scans."""
 
     def fulltext_query(self, text: str) -> str | None:
         """A safe full-text query (words only, OR-ed), or ``None`` if no word is left."""
@@ -107,8 +110,8 @@ class Dialect:
         return self.keyword_operator.join(terms) if terms else None
 
 
-FALKORDB_DIALECT = Dialect(name="falkordb", keyword_operator="|")
-NEO4J_DIALECT = Dialect(name="neo4j", keyword_operator=" OR ")
+FALKORDB_DIALECT = Dialect(name="falkordb", keyword_operator="|", vector_index=False)
+NEO4J_DIALECT = Dialect(name="neo4j", keyword_operator=" OR ", vector_index=True)
 
 
 @runtime_checkable

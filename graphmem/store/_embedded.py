@@ -261,6 +261,23 @@ class EmbeddedFalkorDB:
                 for lease in _list_dir(layout.leases):
                     lease.unlink(missing_ok=True)
 
+    def compact(self) -> None:
+        """Ask the running server to rewrite its AOF into a fresh RDB base now (in the
+        background), e.g. after a schema change that the next start should not replay.
+
+        Best effort and non-blocking: does nothing when no server runs; failures are logged.
+        """
+        if not self._data_dir.is_dir():
+            return
+        socket = self._layout().socket
+        try:
+            with _client(socket) as client:
+                client.execute_command("BGREWRITEAOF")
+        except redis.ResponseError as exc:  # a rewrite already in progress is fine
+            _log.info("FalkorDB did not start an AOF rewrite: %s", exc)
+        except (redis.RedisError, OSError) as exc:
+            _log.warning("could not ask FalkorDB to rewrite its AOF: %s", exc)
+
     def is_running(self) -> bool:
         """Whether a server answers on this data dir's socket (takes no lock, starts nothing)."""
         return self.server_pid() is not None

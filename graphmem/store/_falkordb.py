@@ -23,6 +23,9 @@ __all__ = ["FalkorDBStore", "map_store_errors"]
 logger = logging.getLogger("graphmem.store")
 
 _ALREADY_EXISTS = ("already indexed", "already exists")
+_NO_SUCH_INDEX = ("no such index",)
+# Labels whose vectors had an HNSW index before graphmem ranked vectors exactly per scope.
+_LEGACY_VECTOR_LABELS = frozenset({"Fact", "Entity"})
 
 
 @contextlib.contextmanager
@@ -137,20 +140,40 @@ class FalkorDBStore:
         self._query(text, params, "write-plan")
 
     def bootstrap(self, dimension: int) -> None:
-        """Create range, vector and full-text indexes; idempotent; checks the vector dimension."""
+        """Create range and full-text indexes and the dimension marker; idempotent.
+
+        Keeps no HNSW index on fact or entity vectors (FalkorDB rebuilds those on every start):
+        one left by an older graphmem is dropped, and the embedded server's file is rewritten
+        so that the next start no longer rebuilds it.
+
+        Raises:
+            SchemaError: the graph's vectors have another dimension than ``dimension``.
+        """
         existing = self.run("schema/vector_dimension")
-        if existing and existing[0].get("dimension") not in (None, dimension):
+        other = sorted({row["dimension"] for row in existing} - {None, dimension})
+        if other:
             raise SchemaError(
-                f"the Fact vector index has dimension {existing[0]['dimension']}, but the "
-                f"embedder produces {dimension}; use another graph name or reset the store"
+                f"the graph's vector indexes have dimension {other[0]}, but the embedder "
+                f"produces {dimension}; use another graph name or reset the store"
             )
         for name in ("schema/indexes", "schema/fulltext_indexes", "schema/vector_indexes"):
-            for statement in _statements(self._catalog.render(name)):
-                try:
-                    self._query(statement, {"dimension": dimension}, name)
-                except QueryError as exc:
-                    if not any(marker in str(exc).lower() for marker in _ALREADY_EXISTS):
-                        raise
+            self._run_each(name, {"dimension": dimension}, _ALREADY_EXISTS)
+        legacy = sorted(row["label"] for row in existing if row["label"] in _LEGACY_VECTOR_LABELS)
+        if legacy:
+            self._run_each("schema/drop_vector_indexes", {}, _NO_SUCH_INDEX)
+            logger.info("dropped the HNSW vector indexes on %s (rebuilt on every start)", legacy)
+            if self._embedded is not None:
+                self._embedded.compact()
+
+    def _run_each(self, name: str, params: Mapping[str, Any], tolerated: Sequence[str]) -> None:
+        """Run the ``;``-separated statements of ``name`` one by one, ignoring the errors that
+        contain a ``tolerated`` marker (index already there, or already gone)."""
+        for statement in _statements(self._catalog.render(name)):
+            try:
+                self._query(statement, params, name)
+            except QueryError as exc:
+                if not any(marker in str(exc).lower() for marker in tolerated):
+                    raise
 
     def drop(self) -> None:
         """Delete the whole graph, indexes included (used by ``reset()``)."""

@@ -278,6 +278,8 @@ class MemoryRepository:
         self, scope: Scope, vector: Sequence[float], limit: int, when: TimeFilter
     ) -> list[tuple[str, float]]:
         """The scope's ``limit`` facts most similar to ``vector``: (id, cosine similarity)."""
+        if not self.store.dialect.vector_index:
+            return self.exact_vector_facts(scope, vector, limit, when)
         params = {"vector": list(vector), "limit": limit, "ids": None, **when.params()}
         k = min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K)
         rows = self._scoped("search/vector_facts", scope, k=k, **params)
@@ -340,6 +342,9 @@ class MemoryRepository:
     ) -> list[tuple[str, str, float]]:
         """Entities whose name is close to ``vector``: (id, name, similarity)."""
         rows: list[Row] = []
+        if not self.store.dialect.vector_index:
+            rows = self.similar_entities(scope, vector, limit)
+            return [(row["id"], row["name"], float(row["similarity"])) for row in rows]
         # Names such as cities exist in every scope, so a small index pass can come back with
         # few in-scope entities; a wider pass is still far cheaper than the exact scan.
         for k in (min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K), ENTITY_RETRY_K):

@@ -115,8 +115,8 @@ BROKEN = {
 FALKORDB_ONLY = {
     f"falkordb {name}": text
     for name, text in _statements(FALKORDB).items()
-    if name in ("search/vector_facts", "search/score_facts", "compose[write/fact_embedding]")
-    or name.startswith(("schema/vector_indexes", "schema/fulltext_indexes"))
+    if name in ("search/vector_facts_exact", "search/score_facts", "compose[write/fact_embedding]")
+    or name.startswith(("schema/vector_indexes", "schema/fulltext_indexes", "schema/drop_vector"))
 }
 
 
@@ -226,7 +226,8 @@ def test_linter_rejects_falkordb_only_cypher(
 def test_falkordb_only_examples_are_present() -> None:
     joined = "\n".join(FALKORDB_ONLY.values())
     assert "vecf32(" in joined
-    assert "db.idx.vector.queryNodes" in joined
+    assert "db.idx.fulltext.createNodeIndex" in joined
+    assert "DROP VECTOR INDEX FOR" in joined
 
 
 # -- Neo4jStore with a fake driver -----------------------------------------------------------

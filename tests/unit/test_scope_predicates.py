@@ -49,7 +49,7 @@ def test_every_read_statement_filters_by_scope(dialect: str) -> None:
     [
         ("neo4j", "facts/list.cypher"),
         ("neo4j", "graph/relations.cypher"),
-        ("falkordb", "falkordb/search/vector_facts.cypher"),
+        ("falkordb", "falkordb/search/vector_facts_exact.cypher"),
         ("neo4j", "facts/candidates.cypher"),
     ],
 )

@@ -1,5 +1,6 @@
-// FalkorDB: the dimension of the existing Fact vector index, if any.
-// returns: dimension
+// FalkorDB: the vector indexes on embeddings: the dimension marker and any HNSW index on Fact or
+// Entity left by graphmem versions before the exact scoped search (bootstrap drops those).
+// returns: label, dimension
 CALL db.indexes() YIELD label, properties, types, options
-WHERE label = 'Fact' AND 'embedding' IN properties
-RETURN options.embedding.dimension AS dimension
+WHERE 'embedding' IN properties AND 'VECTOR' IN types.embedding
+RETURN label, options.embedding.dimension AS dimension
