@@ -155,6 +155,16 @@ class _HashEmbedder:
         return out
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far (Linux): what its start would take
+    on an idle core, whatever the load of the shared machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+
+
 def _timed_server_open(data_dir: Path) -> tuple[float, int, Any]:
     """Cold start of the embedded server on ``data_dir`` until a graph query answers."""
     import redis
@@ -208,6 +218,7 @@ def bench_reopen(args: argparse.Namespace) -> dict[str, Any]:
     reopen_s, facts, server = _timed_server_open(data_dir)
     result.update(reopen_s=round(reopen_s, 2), facts_after_reopen=facts)
     pid = server.server_pid()
+    result["redis_cpu_s_at_reopen"] = _cpu_seconds(pid) if pid else None
     result["redis_rss_mb_reopened"] = process_rss_mb(pid) if pid else None
     server.release()
     if args.rss_searches:

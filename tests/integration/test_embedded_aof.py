@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from graphmem.store import EmbeddedFalkorDB
-from graphmem.store import _embedded as embedded_module
+from graphmem.store._embedded import _persistence
 
 
 def _write(socket: str, count: int) -> None:
@@ -70,7 +70,7 @@ def test_truncated_aof_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixt
 
 
 def test_shutdown_compacts_a_large_aof(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embedded_module, "_COMPACT_BYTES", 1)
+    monkeypatch.setattr(_persistence, "COMPACT_BYTES", 1)
     server = EmbeddedFalkorDB(tmp_path)
     _write(server.acquire(), 50)
     assert _incremental(tmp_path).stat().st_size > 1
