@@ -106,35 +106,140 @@ def bench_embed(args: argparse.Namespace) -> dict[str, Any]:
     return {"queries": len(questions), "corpus": len(texts), "embedders": out}
 
 
+class _Stages:
+    """Wall time per stage of ``add()``: the embedder and every repository call, by name."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def wrap(self, owner: Any, attr: str, label: str) -> None:
+        inner = getattr(owner, attr)
+
+        def timed(*a: Any, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return inner(*a, **kw)
+            finally:
+                self.ms[label] = self.ms.get(label, 0.0) + 1000 * (time.perf_counter() - t0)
+                self.calls[label] = self.calls.get(label, 0) + 1
+
+        setattr(owner, attr, timed)
+
+
+_REPOSITORY_CALLS = ("find_episode", "scope_version", "facts_by_hash", "apply")
+
+
 def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
+    """``add(infer=False)``, the embedders alternating add by add on one server; per stage."""
     from graphmem import Memory, MemoryConfig
     from graphmem.embed import OnnxEmbedder, SentenceTransformerEmbedder
 
     data_dir = Path(tempfile.mkdtemp(prefix="gm-ingest-"))
     config = MemoryConfig.from_dict({"graph_store": {"data_dir": str(data_dir)}})
-    systems = {"torch": SentenceTransformerEmbedder(threads=1), "onnx_fp32": OnnxEmbedder()}
+    systems: dict[str, Any] = {}
+    if args.torch:
+        systems["torch"] = SentenceTransformerEmbedder(threads=1)
+    for threads in (int(t) for t in args.threads.split(",")):
+        systems[f"onnx_fp32_{threads}thread"] = OnnxEmbedder(threads=threads)
     if args.int8:
-        systems["onnx_int8"] = OnnxEmbedder(quantize=True)
+        systems["onnx_int8_1thread"] = OnnxEmbedder(quantize=True)
+    scope = make_scope("ingest", args.facts, 11)
+    texts = [f.text for f in scope.facts]
+    # engine floor: vectors computed before the timed adds (the write path alone)
+    precomputed = _Precomputed(OnnxEmbedder().embed(texts))
+    precomputed.prime(texts)
+    systems["precomputed_vectors"] = precomputed
     memories = {name: Memory(config, embedder=e) for name, e in systems.items()}
+    stages = {name: _Stages() for name in memories}
     for name, memory in memories.items():
         memory.add("warm up", user_id=f"warm-{name}", infer=False)
-    scope = make_scope("ingest", args.facts, 11)
-    batches = [scope.facts[i : i + args.batch] for i in range(0, len(scope.facts), args.batch)]
+        stages[name].wrap(memory._embedder, "embed", "embed")
+        for call in _REPOSITORY_CALLS:
+            stages[name].wrap(memory._repository, call, f"repo:{call}")
+    batches = [texts[i : i + args.batch] for i in range(0, len(texts), args.batch)]
     per_call: dict[str, list[float]] = {name: [] for name in memories}
     for batch in batches:
-        messages = [{"role": "user", "content": f.text} for f in batch]
+        messages = [{"role": "user", "content": text} for text in batch]
         for name, memory in memories.items():
             t0 = time.perf_counter()
             memory.add(messages, user_id=f"u-{name}", infer=False)
             per_call[name].append(time.perf_counter() - t0)
-    result: dict[str, Any] = {"facts": len(scope.facts), "messages_per_add": args.batch}
+    result: dict[str, Any] = {"facts": len(texts), "messages_per_add": args.batch}
     for name, secs in per_call.items():
+        adds = len(secs)
+        total_ms = 1000 * sum(secs)
+        known = sum(stages[name].ms.values())
         result[name] = {
-            "facts_per_s": round(len(scope.facts) / sum(secs), 1),
+            "facts_per_s": round(len(texts) / sum(secs), 1),
             "add_p50_ms": _pct([1000 * s for s in secs], 0.5),
             "add_p95_ms": _pct([1000 * s for s in secs], 0.95),
+            "ms_per_fact": round(total_ms / len(texts), 3),
+            "stages_ms_per_add": {
+                **{k: round(v / adds, 2) for k, v in sorted(stages[name].ms.items())},
+                "other (plan, parsing, locks)": round((total_ms - known) / adds, 2),
+            },
+            "calls_per_add": {k: round(v / adds, 2) for k, v in sorted(stages[name].calls.items())},
         }
     for memory in memories.values():
+        memory.close()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return result
+
+
+class _Precomputed:
+    """Returns vectors computed before the run (looked up by text): embedding costs ~nothing."""
+
+    dimension = 384
+    model_name = "precomputed"
+
+    def __init__(self, vectors: list[list[float]]) -> None:
+        self._by_text: dict[str, list[float]] = {}
+        self._vectors = vectors
+
+    def prime(self, texts: Sequence[str]) -> None:
+        self._by_text = dict(zip(texts, self._vectors))
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self._by_text.get(t) or self._vectors[0] for t in texts]
+
+
+def bench_inferred(args: argparse.Namespace) -> dict[str, Any]:
+    """Engine time per inferred ``add()`` (LLM excluded): the quality benchmark's world replayed
+    by its oracle (a scripted LLM), with ONNX (default) and torch embedders add by add."""
+    from benchmarks.quality._oracle import OracleResponder
+    from benchmarks.quality._run import RunOptions, _ingest_all, _ingest_summary, _memory
+    from benchmarks.quality._stages import StageTimer
+    from benchmarks.world import generate_world
+    from graphmem.embed import OnnxEmbedder, SentenceTransformerEmbedder
+    from graphmem.llm import ScriptedLLM
+
+    world = generate_world(args.seed, args.size)
+    data_dir = Path(tempfile.mkdtemp(prefix="gm-inferred-"))
+    embedders = {"onnx_fp32_1thread": OnnxEmbedder(), "torch": SentenceTransformerEmbedder()}
+    runs: dict[str, Any] = {}
+    for name, embedder in embedders.items():
+        embedder.embed(["warm up"])
+        oracle = OracleResponder(world.iter_adds())
+        memory = _memory(data_dir, f"inferred_{name}", embedder, ScriptedLLM(oracle))
+        memory.reset()
+        runs[name] = (memory, oracle, StageTimer())
+    records: dict[str, list[dict[str, Any]]] = {name: [] for name in runs}
+    options = RunOptions()
+    for scope in world.scopes:  # one scope at a time, the systems alternating per scope
+        for name, (memory, oracle, timer) in runs.items():
+            with timer.attach(memory):
+                done = _ingest_all(memory, [scope], True, oracle, False, options, name)
+            records[name].extend(done["records"])
+    result: dict[str, Any] = {"size": args.size, "seed": args.seed, "world": world.stats()}
+    for name, (memory, _, timer) in runs.items():
+        summary = _ingest_summary(records[name], [])
+        result[name] = {
+            "adds": summary["adds"],
+            "engine_ms": summary["engine_ms"],
+            "stages": timer.per_call(len(records[name])),
+        }
+        memory.reset()
         memory.close()
     shutil.rmtree(data_dir, ignore_errors=True)
     return result
@@ -244,19 +349,29 @@ def bench_reopen(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["embed", "ingest", "reopen"])
+    parser.add_argument("what", choices=["embed", "ingest", "inferred", "reopen"])
     parser.add_argument("--facts", type=int, default=2000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--int8", action="store_true")
+    parser.add_argument("--torch", action="store_true", help="ingest: also the torch embedder")
+    parser.add_argument("--threads", default="1", help="ingest: ONNX intra-op threads, e.g. 1,2")
     parser.add_argument("--data-dir")
+    parser.add_argument("--size", default="small", help="inferred: the quality world's size")
+    parser.add_argument("--seed", type=int, default=7, help="inferred: the quality world's seed")
     parser.add_argument("--skip-load", action="store_true", help="reopen: keep --data-dir's data")
     parser.add_argument("--rss-searches", type=int, default=0, help="reopen: searches for RSS")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     load_before = _load()
     started = time.time()
-    result = {"embed": bench_embed, "ingest": bench_ingest, "reopen": bench_reopen}[args.what](args)
+    benches = {
+        "embed": bench_embed,
+        "ingest": bench_ingest,
+        "inferred": bench_inferred,
+        "reopen": bench_reopen,
+    }
+    result = benches[args.what](args)
     result.update(
         command="python -m benchmarks.speed " + " ".join(argv or sys.argv[1:]),
         versions=_versions(),
