@@ -114,7 +114,11 @@ def test_every_override_has_a_base_file(dialect: str) -> None:
 
 def test_falkordb_overrides_what_needs_vecf32_and_its_procedures() -> None:
     overrides = query_catalog("falkordb").override_names
-    assert {"search/vector_facts_exact", "search/fulltext_facts", "write/fact_embedding"} <= overrides
+    assert {
+        "search/vector_facts_exact",
+        "search/fulltext_facts",
+        "write/fact_embedding",
+    } <= overrides
 
 
 def _variants() -> list[tuple[str, str]]:
