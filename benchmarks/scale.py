@@ -1531,7 +1531,7 @@ def run_prototypes(
 
     # P7: before the exact entity scan, retry the vector index with a larger k.
     calls = params.get("search/vector_entities_exact", [])[:n]
-    if calls:
+    if calls and run.memory._store.dialect.vector_index:  # FalkorDB keeps no HNSW index now
         from graphmem.store._repository import MAX_INDEX_K
 
         exact = catalog.render("search/vector_entities_exact", scope_fields=("user_id",))
