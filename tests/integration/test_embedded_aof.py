@@ -82,3 +82,24 @@ def test_shutdown_compacts_a_large_aof(tmp_path: Path, monkeypatch: pytest.Monke
         assert _count(reopened.acquire()) == 50
     finally:
         reopened.release()
+
+
+def test_compact_returns_once_the_new_base_is_written(tmp_path: Path) -> None:
+    # The migration of old vector indexes relies on it: a SHUTDOWN kills a rewrite in progress.
+    server = EmbeddedFalkorDB(tmp_path)
+    socket = server.acquire()
+    try:
+        _write(socket, 200)
+        client = redis.Redis(unix_socket_path=socket)
+        try:
+            before = int(client.info("persistence")["aof_rewrites"])
+            server.compact()
+            info = client.info("persistence")
+        finally:
+            client.close()
+        assert int(info["aof_rewrites"]) == before + 1
+        assert info["aof_rewrite_in_progress"] == 0
+        assert info["aof_last_bgrewrite_status"] == "ok"
+        assert _incremental(tmp_path).stat().st_size == 0  # everything is in the new base
+    finally:
+        server.release()
