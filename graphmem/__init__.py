@@ -9,8 +9,9 @@ Example:
 
 from __future__ import annotations
 
+from graphmem._async_memory import AsyncMemory
 from graphmem._bulk import BulkFailure, BulkResult
-from graphmem._memory import AsyncMemory, Memory
+from graphmem._memory import Memory
 from graphmem.config import (
     EmbedderConfig,
     GraphStoreConfig,

@@ -17,13 +17,12 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphmem._ids import content_hash
-from graphmem._messages import normalize_messages, stored_texts
+from graphmem._arguments import check_flag
+from graphmem._messages import stored_texts
 from graphmem.errors import GraphMemError, InputError
 from graphmem.types import AddResult, Message
 
@@ -84,16 +83,17 @@ class _Item:
         else:
             spec["messages"] = raw
         self.index = index
-        self.scope = memory._scope(spec.get("user_id"), spec.get("agent_id"), spec.get("run_id"))
-        self.messages: list[Message] = normalize_messages(
-            spec["messages"], max_chars=memory.config.max_text_chars
+        self.request = memory._add_request(
+            spec["messages"],
+            user_id=spec.get("user_id"),
+            agent_id=spec.get("agent_id"),
+            run_id=spec.get("run_id"),
+            metadata=spec.get("metadata"),
+            occurred_at=spec.get("occurred_at"),
         )
-        self.metadata = memory._metadata(spec.get("metadata"))
-        self.occurred_at: datetime = (
-            memory._time(spec.get("occurred_at"), "occurred_at") or memory._now()
-        )
-        self.infer = memory._flag(spec.get("infer", True), "infer")
-        self.digest = content_hash(self.messages, self.occurred_at)
+        self.scope = self.request.scope
+        self.messages: list[Message] = self.request.messages
+        self.infer = check_flag(spec.get("infer", True), "infer")
 
 
 def add_many(
@@ -162,8 +162,8 @@ def add_many(
                 added = memory.add(
                     [m.model_dump(exclude_none=True) for m in item.messages],
                     **item.scope.params(),
-                    metadata=item.metadata,
-                    occurred_at=item.occurred_at,
+                    metadata=item.request.metadata,
+                    occurred_at=item.request.occurred_at,
                     infer=True,
                 )
             except Exception as exc:  # one bad item never stops the import
@@ -194,7 +194,7 @@ def _add_raw_batch(
     fresh: list[_Item] = []
     for item in batch:
         try:
-            duplicate = repository.find_episode(item.scope, item.digest)
+            duplicate = repository.find_episode(item.scope, item.request.digest)
         except Exception as exc:
             record(item.index, None, exc)
             continue
@@ -214,14 +214,7 @@ def _add_raw_batch(
         item_vectors = vectors[offset : offset + len(item_texts)]
         offset += len(item_texts)
         try:  # the same guarded decide-and-write as add(): safe beside concurrent writers
-            result = memory._decide_and_write(
-                item.scope,
-                item.messages,
-                item.occurred_at,
-                item.digest,
-                item.metadata,
-                vectors=item_vectors,
-            )
+            result = memory._decide_and_write(item.request, vectors=item_vectors)
         except Exception as exc:
             record(item.index, None, exc)
         else:
