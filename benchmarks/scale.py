@@ -889,7 +889,7 @@ class SizeRun:
     @staticmethod
     def _new_entities(chunk: Sequence[FactSpec], known: set[str]) -> dict[str, tuple[str, str]]:
         """Entities the chunk mentions that the scope does not have yet: key -> (name, type)."""
-        from graphmem.ingest._names import name_key
+        from graphmem._keys import name_key
 
         found: dict[str, tuple[str, str]] = {}
         for fact in chunk:
@@ -911,7 +911,7 @@ class SizeRun:
     ) -> Any:
         """The WritePlan an ``add(infer=True)`` of these facts would apply (minus the LLM)."""
         from graphmem._ids import content_hash, new_id
-        from graphmem.ingest._names import name_key
+        from graphmem._keys import name_key
         from graphmem.ingest._plan import WritePlan
         from graphmem.store._writes import NewEntity, NewFact
         from graphmem.types import Message, Scope
@@ -1230,7 +1230,7 @@ class SizeRun:
 
     # -- EXPLAIN / PROFILE -----------------------------------------------------------------
     def profiles(self, queries: list[tuple[str, str | None]]) -> dict[str, Any]:
-        from graphmem.store._base import keyword_terms
+        from graphmem._keys import keyword_terms
 
         params_by_name = {
             name: values[-1] for name, values in getattr(self, "statement_params", {}).items()

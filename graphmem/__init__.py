@@ -12,6 +12,7 @@ from __future__ import annotations
 from graphmem._async_memory import AsyncMemory
 from graphmem._bulk import BulkFailure, BulkResult
 from graphmem._memory import Memory
+from graphmem._ontology import DEFAULT_ONTOLOGY, EntityType, Ontology, RelationType
 from graphmem.config import (
     EmbedderConfig,
     GraphStoreConfig,
@@ -38,7 +39,6 @@ from graphmem.errors import (
     StoreUnavailableError,
     WriteConflictError,
 )
-from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, EntityType, Ontology, RelationType
 from graphmem.types import (
     AddResult,
     Entity,

@@ -26,11 +26,11 @@ from graphmem._arguments import (
 from graphmem._ids import content_hash
 from graphmem._mem0 import Mem0Filters, merge_scope, split_filters
 from graphmem._messages import normalize_messages, validate_text
+from graphmem._ontology import Ontology
 from graphmem._temporal import Clock, ensure_utc, system_clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder, default_embedder
 from graphmem.errors import InputError
-from graphmem.ingest._ontology import Ontology
 from graphmem.llm import LLMProvider, UsageLedger
 from graphmem.search._searcher import HybridSearcher, Reranker, SearchRequest
 from graphmem.store import GraphStore, create_store

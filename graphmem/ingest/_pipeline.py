@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from graphmem._ids import new_id, text_hash
+from graphmem._keys import name_key
+from graphmem._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem._temporal import Clock
 from graphmem.config import MemoryConfig
 from graphmem.embed import Embedder
@@ -21,8 +23,6 @@ from graphmem.ingest._contracts import (
     ExtractMemory,
     ResolveMemory,
 )
-from graphmem.ingest._names import name_key
-from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.ingest._plan import WritePlan
 from graphmem.ingest._prompts import (
     EXTRACT_DESCRIPTION,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from graphmem.ingest._names import name_key
+from graphmem._keys import name_key
 from graphmem.store._writes import (
     Changes,
     EntityAliases,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graphmem.ingest._ontology import Ontology
+from graphmem._ontology import Ontology
 from graphmem.types import Message
 
 __all__ = [

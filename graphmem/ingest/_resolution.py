@@ -24,7 +24,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Literal
 
-from graphmem.ingest._ontology import Ontology
+from graphmem._ontology import Ontology
 
 __all__ = [
     "AMBIGUOUS_SIMILARITY",

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from graphmem._identifiers import normalize_label, normalize_relationship_type
+from graphmem._keys import name_key
+from graphmem._ontology import Ontology
 from graphmem._temporal import parse_time
 from graphmem.ingest._contracts import ExtractMemory
-from graphmem.ingest._names import name_key
-from graphmem.ingest._ontology import Ontology
 
 __all__ = ["CleanEntity", "CleanExtraction", "CleanFact", "sanitize_extraction"]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import snowballstemmer
 
-from graphmem.store._base import keyword_terms
+from graphmem._keys import keyword_terms
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Scope
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from graphmem._keys import keyword_terms
+from graphmem._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.embed import Embedder
-from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.search._fusion import personalized_pagerank
-from graphmem.store._base import keyword_terms
 from graphmem.store._repository import ExpansionEdge, MemoryRepository, TimeFilter
 from graphmem.types import PathStep, Scope
 

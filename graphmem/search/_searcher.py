@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from graphmem._ontology import Ontology
 from graphmem._temporal import to_ms
 from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
-from graphmem.ingest._ontology import Ontology
 from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander

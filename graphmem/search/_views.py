@@ -6,8 +6,8 @@ from typing import Any
 
 import networkx as nx
 
+from graphmem._keys import name_key
 from graphmem._temporal import from_ms
-from graphmem.ingest._names import name_key
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Relation, Scope
 

@@ -10,87 +10,16 @@ files convert Neo4j's ``(1 + cos) / 2`` and FalkorDB's ``1 - cos`` distance).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from graphmem._keys import keyword_terms
 from graphmem.store._queries import Segment
 
-__all__ = ["Dialect", "GraphStore", "Row", "keyword_terms"]
+__all__ = ["Dialect", "GraphStore", "Row"]
 
 Row = dict[str, Any]
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-# Words that match nearly every fact and only slow full-text search down.
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "she",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
-)
-
-
-def keyword_terms(text: str, *, max_terms: int = 16) -> list[str]:
-    """The distinct, lower-cased content words of ``text`` (no operators survive)."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
-        if len(word) > 1 and word not in _STOPWORDS and len(word) <= 64:
-            seen.setdefault(word, None)
-    return list(seen)[:max_terms]
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import pytest
 
 from graphmem import Memory, MemoryConfig, NotFoundError, SchemaError, StoreError
 from graphmem._ids import new_id, text_hash
+from graphmem._keys import name_key
 from graphmem.embed import Embedder
-from graphmem.ingest._names import name_key
 from graphmem.ingest._plan import WritePlan
 from graphmem.store import GraphStore
 from graphmem.store._queries import Segment

@@ -16,7 +16,7 @@ import pytest
 from llm_drivers import DRIVERS, LLMDriver, fast_retries, make_driver
 
 from graphmem import ExtractionError, LLMUnavailableError, Memory, MemoryConfig, Scope
-from graphmem.ingest._ontology import DEFAULT_ONTOLOGY, Ontology, RelationType
+from graphmem._ontology import DEFAULT_ONTOLOGY, Ontology, RelationType
 from graphmem.store._repository import TimeFilter
 
 USER = "u1"

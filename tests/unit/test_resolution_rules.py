@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from graphmem.ingest._ontology import DEFAULT_ONTOLOGY
+from graphmem._ontology import DEFAULT_ONTOLOGY
 from graphmem.ingest._resolution import (
     Candidate,
     ProposedFact,
