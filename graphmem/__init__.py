@@ -42,7 +42,6 @@ from graphmem.errors import (
 from graphmem.types import (
     AddResult,
     Entity,
-    Episode,
     Fact,
     FactList,
     HistoryEvent,
@@ -66,7 +65,6 @@ __all__ = [
     "EmbeddingError",
     "Entity",
     "EntityType",
-    "Episode",
     "ExtractionError",
     "Fact",
     "FactList",

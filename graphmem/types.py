@@ -28,7 +28,6 @@ from graphmem.errors import ScopeError
 __all__ = [
     "AddResult",
     "Entity",
-    "Episode",
     "EventType",
     "Fact",
     "FactList",
@@ -194,19 +193,6 @@ class Message(_Model):
     role: Literal["user", "assistant", "system", "tool"]
     content: str
     name: str | None = None
-
-
-class Episode(_Model):
-    """One ``add()`` call: its raw messages, reference time and provenance."""
-
-    id: str
-    messages: list[Message]
-    occurred_at: UTCDateTime
-    recorded_at: UTCDateTime
-    content_hash: str
-    user_id: str | None = None
-    agent_id: str | None = None
-    run_id: str | None = None
 
 
 class Entity(_Model):

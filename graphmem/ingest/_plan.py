@@ -128,7 +128,3 @@ class WritePlan:
         )
         if event != "NOOP":
             self.changes.writes.append(HistoryWrite(memory_id, event, old, new))
-
-    def is_empty(self) -> bool:
-        """True if nothing would be written."""
-        return not self.changes.writes

@@ -14,7 +14,6 @@ from typing import Any
 
 from graphmem._temporal import from_ms, to_ms
 from graphmem.store._base import GraphStore, Row
-from graphmem.store._queries import Segment
 from graphmem.store._writes import Changes, write_segments
 from graphmem.types import Entity, Fact, HistoryEvent, Scope
 
@@ -120,22 +119,6 @@ class MemoryRepository:
         """The write clock of the exact scope (read it before deciding; see ``WritePlan.guard``)."""
         rows = self.store.run("scope/clock", {"key": scope.key()})
         return int(rows[0]["version"]) if rows else 0
-
-    def delete_fact(self, fact_id: str) -> None:
-        """Delete one fact, its typed relationship, its episodes' raw text and its orphans."""
-        self.store.apply([Segment("write/fact_delete", [{"id": fact_id}])])
-
-    def scrub_history(self, memory_ids: Sequence[str]) -> None:
-        """Remove the content of the history records of deleted memories."""
-        rows = [{"memory_id": memory_id} for memory_id in memory_ids]
-        self.store.apply([Segment("write/history_scrub", rows)])
-
-    def delete_scope(self, scope: Scope) -> list[str]:
-        """Delete every fact, entity and episode of the scope; returns the deleted fact ids."""
-        ids = self.scope_fact_ids(scope)
-        self.store.apply([Segment("write/fact_delete", [{"id": i} for i in ids])])
-        self.delete_scope_leftovers(scope)
-        return ids
 
     def scope_fact_ids(self, scope: Scope) -> list[str]:
         """Ids of every fact of the scope (current or not)."""

@@ -289,7 +289,9 @@ def test_candidate_facts(repo: MemoryRepository, seeded: Seeded) -> None:
     assert repo.candidate_facts(Scope(user_id="someone-else"), ["alice"]) == []
 
 
-def test_history_and_scrub(repo: MemoryRepository, seeded: Seeded) -> None:
+def test_history_and_scrub(
+    repo: MemoryRepository, seeded: Seeded, store: GraphStore, embedder: Embedder
+) -> None:
     events = repo.history(seeded.f_paris)
     assert [e.event for e in events] == ["ADD", "INVALIDATE"]
     assert [e.created_at for e in events] == [T0, T1]
@@ -299,13 +301,13 @@ def test_history_and_scrub(repo: MemoryRepository, seeded: Seeded) -> None:
     assert all(e.actor == "tester" and not e.is_deleted for e in events)
     assert repo.history("unknown") == []
 
-    repo.scrub_history([seeded.f_paris])
+    # the production delete path (Memory.delete: one WritePlan) scrubs what it said
+    memory_on(store, embedder).delete(seeded.f_paris, **seeded.scope.params())
     scrubbed = repo.history(seeded.f_paris)
-    assert [e.event for e in scrubbed] == ["ADD", "INVALIDATE"]
+    assert [e.event for e in scrubbed] == ["ADD", "INVALIDATE", "DELETE"]
     assert all(e.old_memory is None and e.new_memory is None and e.is_deleted for e in scrubbed)
     untouched = repo.history(seeded.f_berlin)
     assert [(e.event, e.new_memory) for e in untouched] == [("ADD", BERLIN_TEXT)]
-    repo.scrub_history([])  # no-op
 
 
 # -- retrieval and score scale -------------------------------------------------------------
@@ -435,8 +437,11 @@ def test_fact_entities(repo: MemoryRepository, seeded: Seeded) -> None:
 
 
 # -- deletes ---------------------------------------------------------------------------------
-def test_delete_fact_removes_relation_and_orphans(repo: MemoryRepository, seeded: Seeded) -> None:
-    repo.delete_fact(seeded.f_berlin)
+def test_delete_fact_removes_relation_and_orphans(
+    repo: MemoryRepository, seeded: Seeded, store: GraphStore, embedder: Embedder
+) -> None:
+    memory = memory_on(store, embedder)  # the production delete path: one WritePlan
+    memory.delete(seeded.f_berlin, **seeded.scope.params())
     assert repo.get_fact(seeded.f_berlin) is None
     assert [e.to_name for e in repo.expand(seeded.scope, [seeded.alice], HISTORY, 10)] == ["Paris"]
     assert repo.entities_by_keys(seeded.scope, ["berlin"]) == []  # orphaned entity removed
@@ -447,26 +452,33 @@ def test_delete_fact_removes_relation_and_orphans(repo: MemoryRepository, seeded
         seeded.paris,
     }
 
-    repo.delete_fact(seeded.f_veg)  # a fact with no typed relationship
+    memory.delete(seeded.f_veg, **seeded.scope.params())  # a fact with no typed relationship
     assert repo.get_fact(seeded.f_veg) is None
     assert repo.find_episode(seeded.scope, seeded.digest1) == seeded.e1  # Paris still cites it
     assert [f.id for f in repo.list_facts(seeded.scope, limit=10, include_expired=True)] == [
         seeded.f_paris
     ]
-    repo.delete_fact("no-such-id")  # no error
+    with pytest.raises(NotFoundError):
+        memory.delete("no-such-id", **seeded.scope.params())
+    assert repo.get_fact(seeded.f_paris) is not None
 
 
-def test_delete_scope(repo: MemoryRepository, seeded: Seeded, embedder: Embedder) -> None:
+def test_delete_scope(
+    repo: MemoryRepository, seeded: Seeded, store: GraphStore, embedder: Embedder
+) -> None:
     other = seed(repo, embedder, Scope(user_id="bystander"))
-    deleted = repo.delete_scope(seeded.scope)
-    assert sorted(deleted) == sorted([seeded.f_paris, seeded.f_veg, seeded.f_berlin])
+    memory = memory_on(store, embedder)  # the production path: Memory.delete_all
+    assert memory.delete_all(**seeded.scope.params()) == 3
+    for fact_id in (seeded.f_paris, seeded.f_veg, seeded.f_berlin):
+        assert repo.get_fact(fact_id) is None
+        assert all(e.is_deleted and e.new_memory is None for e in repo.history(fact_id))
     assert repo.list_facts(seeded.scope, limit=10, include_expired=True) == []
     assert repo.entities_by_keys(seeded.scope, ["alice", "paris", "berlin"]) == []
     assert repo.find_episode(seeded.scope, seeded.digest1) is None
     assert len(repo.list_facts(other.scope, limit=10, include_expired=True)) == 3
     assert len(repo.entities_by_keys(other.scope, ["alice", "paris", "berlin"])) == 3
     assert repo.find_episode(other.scope, other.digest2) == other.e2
-    assert repo.delete_scope(seeded.scope) == []
+    assert memory.delete_all(**seeded.scope.params()) == 0
 
 
 def test_reset(repo: MemoryRepository, seeded: Seeded, embedder: Embedder) -> None:
@@ -693,6 +705,6 @@ def test_same_entity_name_in_two_scopes_is_two_nodes(
     assert repo.fact_entities(b.scope, [a.f_berlin]) == []
     assert repo.score_facts(b.scope, [a.f_berlin], alice_vector) == {}
     assert repo.facts_by_ids([a.f_berlin], b.scope) == {}
-    repo.delete_scope(a.scope)
+    memory_on(repo.store, embedder).delete_all(**a.scope.params())
     assert [e["id"] for e in repo.entities_by_keys(b.scope, ["alice"])] == [b.alice]
     assert len(repo.list_facts(b.scope, limit=10, include_expired=True)) == 3
