@@ -4,7 +4,6 @@ call) -> one write plan. Nothing is written here; the caller applies the plan in
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from graphmem.ingest._resolution import (
 )
 from graphmem.ingest._sanitize import CleanEntity, CleanExtraction, sanitize_extraction
 from graphmem.llm import LLMUsage, ToolInvoker, UsageLedger, create_llm
+from graphmem.store._records import StoredEntity
 from graphmem.store._repository import MemoryRepository
 from graphmem.store._writes import NewEntity, NewFact
 from graphmem.types import Message, Scope
@@ -191,7 +191,7 @@ class Ingestor:
         lines: list[str] = []
         episodes = self._repository.recent_episodes(scope, before, self._config.context_episodes)
         for episode in reversed(episodes):
-            for message in json.loads(episode.get("messages_json") or "[]"):
+            for message in episode.messages:
                 content = str(message.get("content", ""))[:CONTEXT_CHARS]
                 lines.append(f"[{message.get('role', 'user')}] {content}")
         return lines
@@ -201,14 +201,14 @@ class Ingestor:
     ) -> _EntityMap:
         mapping = _EntityMap(keys={}, names={})
         wanted = sorted({k for e in extraction.entities.values() for k in e.lookup_keys()})
-        by_key: dict[str, dict[str, Any]] = {}
-        for row in self._repository.entities_by_keys(scope, wanted):
-            by_key.setdefault(row["key"], row)
-            for alias_key in row.get("alias_keys") or []:
-                by_key.setdefault(alias_key, row)
+        by_key: dict[str, StoredEntity] = {}
+        for stored in self._repository.entities_by_keys(scope, wanted):
+            by_key.setdefault(stored.key, stored)
+            for alias_key in stored.alias_keys:
+                by_key.setdefault(alias_key, stored)
         unmatched: list[CleanEntity] = []
         for entity in extraction.entities.values():
-            found: dict[str, Any] | None = by_key.get(entity.key) or next(
+            found: StoredEntity | None = by_key.get(entity.key) or next(
                 (by_key[k] for k in sorted(entity.lookup_keys()) if k in by_key), None
             )
             if found is None:
@@ -219,17 +219,17 @@ class Ingestor:
         for entity, vector in zip(unmatched, vectors):
             match = next(
                 (
-                    row
-                    for row in self._repository.similar_entities(scope, vector, 3)
-                    if row["similarity"] >= ENTITY_MERGE_SIMILARITY
-                    and _compatible(row.get("type"), entity.type)
+                    similar
+                    for similar in self._repository.similar_entities(scope, vector, 3)
+                    if similar.similarity >= ENTITY_MERGE_SIMILARITY
+                    and _compatible(similar.type, entity.type)
                 ),
                 None,
             )
             if match is not None:
-                full = {**match, "aliases": [], "alias_keys": []}
-                for row in self._repository.entities_by_keys(scope, [match["key"]]):
-                    full = row
+                full = StoredEntity(match.id, match.key, match.name, match.type)
+                for stored in self._repository.entities_by_keys(scope, [match.key]):
+                    full = stored
                 self._link_existing(entity.key, [entity.name, *entity.aliases], full, mapping, plan)
                 continue
             plan.upsert_entity(
@@ -250,18 +250,18 @@ class Ingestor:
     def _link_existing(
         extraction_key: str,
         names: Sequence[str],
-        row: dict[str, Any],
+        stored: StoredEntity,
         mapping: _EntityMap,
         plan: WritePlan,
     ) -> None:
-        mapping.keys[extraction_key] = row["key"]
-        mapping.names[row["key"]] = row["name"]
-        aliases = list(row.get("aliases") or [])
-        known = {row["key"], *(name_key(a) for a in aliases)}
+        mapping.keys[extraction_key] = stored.key
+        mapping.names[stored.key] = stored.name
+        aliases = list(stored.aliases)
+        known = {stored.key, *(name_key(a) for a in aliases)}
         fresh = [n for n in names if name_key(n) not in known]
         if fresh:
             aliases.extend(dict.fromkeys(fresh))
-            plan.set_entity_aliases(row["key"], aliases, sorted({name_key(a) for a in aliases}))
+            plan.set_entity_aliases(stored.key, aliases, sorted({name_key(a) for a in aliases}))
 
     @staticmethod
     def _propose(fact: Any, entities: _EntityMap, occurred_at: datetime) -> ProposedFact:

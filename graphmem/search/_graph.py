@@ -182,8 +182,8 @@ class GraphExpander:
             if similarity >= ENTITY_SIMILARITY_FLOOR:
                 seeds.setdefault(entity_id, (name, similarity))
         if extra_seed_facts and not seeds:
-            for row in self._repository.fact_entities(scope, extra_seed_facts):
-                seeds.setdefault(row["entity_id"], (row["name"], 0.5))
+            for about in self._repository.fact_entities(scope, extra_seed_facts):
+                seeds.setdefault(about.entity_id, (about.name, 0.5))
         return seeds
 
     def _add_unary_facts(

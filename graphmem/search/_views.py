@@ -7,7 +7,6 @@ from typing import Any
 import networkx as nx
 
 from graphmem._keys import name_key
-from graphmem._temporal import from_ms
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Relation, Scope
 
@@ -22,17 +21,17 @@ def scope_graph(
     """The scope as a networkx MultiDiGraph: entity nodes (name, type), one edge per typed
     relationship (key = fact id; attributes: type, text, valid_from, valid_to)."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
-    for row in repository.scope_relations(scope, when, limit):
-        graph.add_node(row["source_id"], name=row["source_name"], type=row["source_type"])
-        graph.add_node(row["target_id"], name=row["target_name"], type=row["target_type"])
+    for rel in repository.scope_relations(scope, when, limit):
+        graph.add_node(rel.source_id, name=rel.source_name, type=rel.source_type)
+        graph.add_node(rel.target_id, name=rel.target_name, type=rel.target_type)
         graph.add_edge(
-            row["source_id"],
-            row["target_id"],
-            key=row["fact_id"],
-            type=row["rel_type"],
-            text=row["text"],
-            valid_from=from_ms(row["valid_from"]),
-            valid_to=from_ms(row["valid_to"]),
+            rel.source_id,
+            rel.target_id,
+            key=rel.fact_id,
+            type=rel.rel_type,
+            text=rel.text,
+            valid_from=rel.valid_from,
+            valid_to=rel.valid_to,
         )
     return graph
 
@@ -49,7 +48,7 @@ def neighbors(
     """The relations within ``hops`` of the entity named ``entity`` (name or alias), nearest
     first, at most ``fanout`` per entity and hop."""
     start = repository.entities_named(scope, name_key(entity))
-    names: dict[str, Any] = {row["id"]: row["name"] for row in start}
+    names: dict[str, Any] = {entity.id: entity.name for entity in start}
     frontier = list(names)
     seen: set[str] = set(frontier)
     found: dict[str, Relation] = {}

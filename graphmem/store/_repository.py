@@ -14,6 +14,14 @@ from typing import Any
 
 from graphmem._temporal import from_ms, to_ms
 from graphmem.store._base import GraphStore, Row
+from graphmem.store._records import (
+    EntityName,
+    FactEntity,
+    RecentEpisode,
+    ScopeRelation,
+    SimilarEntity,
+    StoredEntity,
+)
 from graphmem.store._writes import Changes, write_segments
 from graphmem.types import Entity, Fact, HistoryEvent, Scope
 
@@ -214,20 +222,21 @@ class MemoryRepository:
         )
         return rows[0]["id"] if rows else None
 
-    def recent_episodes(self, scope: Scope, before: datetime, limit: int) -> list[Row]:
+    def recent_episodes(self, scope: Scope, before: datetime, limit: int) -> list[RecentEpisode]:
         """The scope's latest episodes up to ``before``, newest first."""
         if limit <= 0:
             return []
-        return self._scoped("episodes/recent", scope, before=to_ms(before), limit=limit)
+        rows = self._scoped("episodes/recent", scope, before=to_ms(before), limit=limit)
+        return [RecentEpisode.from_row(row) for row in rows]
 
-    def entities_by_keys(self, scope: Scope, keys: Sequence[str]) -> list[Row]:
+    def entities_by_keys(self, scope: Scope, keys: Sequence[str]) -> list[StoredEntity]:
         """Entities in the scope's entity space whose key or alias key is in ``keys``."""
         if not keys:
             return []
         rows = self.store.run(
             "entities/by_keys", {"scope_key": scope.entity_key(), "keys": list(keys)}
         )
-        return [row["entity"] for row in rows]
+        return [StoredEntity.from_row(row["entity"]) for row in rows]
 
     def list_entities(self, scope: Scope, *, limit: int = 1_000) -> list[Entity]:
         """The scope's entities."""
@@ -342,9 +351,12 @@ class MemoryRepository:
             )
         return [(row["id"], row["name"], float(row["similarity"])) for row in rows]
 
-    def similar_entities(self, scope: Scope, vector: Sequence[float], limit: int) -> list[Row]:
-        """Exact nearest entities in the scope (for entity resolution): id, name, type, key."""
-        return self._scoped("search/vector_entities_exact", scope, vector=list(vector), limit=limit)
+    def similar_entities(
+        self, scope: Scope, vector: Sequence[float], limit: int
+    ) -> list[SimilarEntity]:
+        """Exact nearest entities in the scope (for entity resolution), most similar first."""
+        rows = self._scoped("search/vector_entities_exact", scope, vector=list(vector), limit=limit)
+        return [SimilarEntity.from_row(row) for row in rows]
 
     def fulltext_entities(
         self, scope: Scope, text: str, limit: int
@@ -359,13 +371,16 @@ class MemoryRepository:
             for row in rows
         ]
 
-    def scope_relations(self, scope: Scope, when: TimeFilter, limit: int) -> list[Row]:
+    def scope_relations(self, scope: Scope, when: TimeFilter, limit: int) -> list[ScopeRelation]:
         """The scope's typed relationships valid at ``when`` (for graph views)."""
-        return self._scoped("graph/relations", scope, limit=limit, **when.params())
+        rows = self._scoped("graph/relations", scope, limit=limit, **when.params())
+        return [ScopeRelation.from_row(row) for row in rows]
 
-    def entities_named(self, scope: Scope, key: str) -> list[Row]:
+    def entities_named(self, scope: Scope, key: str) -> list[EntityName]:
         """Entities of the scope whose name or alias normalizes to ``key``."""
-        return self._scoped("graph/entity_by_name", scope, key=key)
+        return [
+            EntityName.from_row(row) for row in self._scoped("graph/entity_by_name", scope, key=key)
+        ]
 
     def relationship_types(self) -> list[str]:
         """Every relationship type in the graph."""
@@ -402,11 +417,12 @@ class MemoryRepository:
         rows = self._scoped("search/score_facts", scope, ids=list(fact_ids), vector=list(vector))
         return {row["id"]: float(row["similarity"]) for row in rows}
 
-    def fact_entities(self, scope: Scope, fact_ids: Sequence[str]) -> list[Row]:
-        """(fact_id, entity_id, name, role) of the entities the facts are about."""
+    def fact_entities(self, scope: Scope, fact_ids: Sequence[str]) -> list[FactEntity]:
+        """The entities the facts are about, with their roles."""
         if not fact_ids:
             return []
-        return self._scoped("search/fact_entities", scope, ids=list(fact_ids))
+        rows = self._scoped("search/fact_entities", scope, ids=list(fact_ids))
+        return [FactEntity.from_row(row) for row in rows]
 
     def entity_facts(
         self, scope: Scope, entity_ids: Sequence[str], when: TimeFilter, fanout: int

@@ -131,7 +131,7 @@ def seed(repo: MemoryRepository, embedder: Embedder, scope: Scope) -> Seeded:
 def _entity_id(repo: MemoryRepository, scope: Scope, key: str) -> str:
     rows = repo.entities_by_keys(scope, [key])
     assert len(rows) == 1, rows
-    return str(rows[0]["id"])
+    return rows[0].id
 
 
 @pytest.fixture
@@ -195,8 +195,10 @@ def test_get_fact(repo: MemoryRepository, seeded: Seeded) -> None:
 def test_reads_never_return_embeddings(repo: MemoryRepository, seeded: Seeded) -> None:
     row = repo.store.run("facts/get", {"id": seeded.f_veg})[0]
     assert "embedding" not in row["fact"]
-    entity = repo.entities_by_keys(seeded.scope, ["alice"])[0]
-    assert "embedding" not in entity
+    [entity] = repo.store.run(
+        "entities/by_keys", {"scope_key": seeded.scope.entity_key(), "keys": ["alice"]}
+    )
+    assert "embedding" not in entity["entity"]
 
 
 def test_facts_by_ids(repo: MemoryRepository, seeded: Seeded) -> None:
@@ -239,11 +241,8 @@ def test_find_episode(repo: MemoryRepository, seeded: Seeded) -> None:
 
 def test_recent_episodes(repo: MemoryRepository, seeded: Seeded) -> None:
     rows = repo.recent_episodes(seeded.scope, T1, 10)
-    assert [row["occurred_at"] for row in rows] == [
-        int(T1.timestamp() * 1000),
-        int(T0.timestamp() * 1000),
-    ]
-    assert "Berlin" in rows[0]["messages_json"]
+    assert [row.occurred_at for row in rows] == [T1, T0]
+    assert rows[0].messages == [{"role": "user", "content": "Alice moved to Berlin in March."}]
     between = datetime(2024, 3, 1, tzinfo=timezone.utc)
     assert len(repo.recent_episodes(seeded.scope, between, 10)) == 1
     assert len(repo.recent_episodes(seeded.scope, T1, 1)) == 1
@@ -253,16 +252,17 @@ def test_recent_episodes(repo: MemoryRepository, seeded: Seeded) -> None:
 
 def test_entities_by_keys(repo: MemoryRepository, seeded: Seeded) -> None:
     [alice] = repo.entities_by_keys(seeded.scope, ["alice"])
-    assert (alice["id"], alice["name"], alice["type"]) == (seeded.alice, "Alice", "Person")
-    assert alice["aliases"] == ["Ali"]
-    assert [e["id"] for e in repo.entities_by_keys(seeded.scope, ["ali"])] == [seeded.alice]
+    assert (alice.id, alice.name, alice.type) == (seeded.alice, "Alice", "Person")
+    assert alice.aliases == ("Ali",)
+    assert alice.alias_keys == ("ali",)
+    assert [e.id for e in repo.entities_by_keys(seeded.scope, ["ali"])] == [seeded.alice]
     both = repo.entities_by_keys(seeded.scope, ["paris", "berlin"])
-    assert {e["id"] for e in both} == {seeded.paris, seeded.berlin}
+    assert {e.id for e in both} == {seeded.paris, seeded.berlin}
     assert repo.entities_by_keys(seeded.scope, ["nobody"]) == []
     assert repo.entities_by_keys(seeded.scope, []) == []
     # a run of the same user shares the user's entities (entities live in the user scope)
     run_scope = Scope(user_id="alice-owner", run_id="session-9")
-    assert [e["id"] for e in repo.entities_by_keys(run_scope, ["alice"])] == [seeded.alice]
+    assert [e.id for e in repo.entities_by_keys(run_scope, ["alice"])] == [seeded.alice]
 
 
 def test_list_entities(repo: MemoryRepository, seeded: Seeded) -> None:
@@ -376,9 +376,9 @@ def test_entity_retrieval(repo: MemoryRepository, seeded: Seeded) -> None:
     assert seeded.alice in [i for i, _, _, _ in by_alias]
     assert repo.fulltext_entities(seeded.scope, "of the", 5) == []
     similar = repo.similar_entities(seeded.scope, seeded.vectors["Paris"], 3)
-    assert similar[0]["id"] == seeded.paris
-    assert similar[0]["key"] == "paris"
-    assert similar[0]["similarity"] == pytest.approx(1.0, abs=1e-3)
+    assert similar[0].id == seeded.paris
+    assert similar[0].key == "paris"
+    assert similar[0].similarity == pytest.approx(1.0, abs=1e-3)
 
 
 def test_expand(repo: MemoryRepository, seeded: Seeded) -> None:
@@ -428,7 +428,7 @@ def test_score_facts(repo: MemoryRepository, seeded: Seeded) -> None:
 
 def test_fact_entities(repo: MemoryRepository, seeded: Seeded) -> None:
     rows = repo.fact_entities(seeded.scope, [seeded.f_berlin, seeded.f_veg])
-    assert {(r["fact_id"], r["entity_id"], r["name"], r["role"]) for r in rows} == {
+    assert {(r.fact_id, r.entity_id, r.name, r.role) for r in rows} == {
         (seeded.f_berlin, seeded.alice, "Alice", "subject"),
         (seeded.f_berlin, seeded.berlin, "Berlin", "object"),
         (seeded.f_veg, seeded.alice, "Alice", "about"),
@@ -447,7 +447,7 @@ def test_delete_fact_removes_relation_and_orphans(
     assert repo.entities_by_keys(seeded.scope, ["berlin"]) == []  # orphaned entity removed
     assert repo.find_episode(seeded.scope, seeded.digest2) is None  # orphaned episode removed
     assert repo.facts_by_ids([seeded.f_paris], seeded.scope)[seeded.f_paris][1] is None
-    assert {e["id"] for e in repo.entities_by_keys(seeded.scope, ["alice", "paris"])} == {
+    assert {e.id for e in repo.entities_by_keys(seeded.scope, ["alice", "paris"])} == {
         seeded.alice,
         seeded.paris,
     }
@@ -706,5 +706,5 @@ def test_same_entity_name_in_two_scopes_is_two_nodes(
     assert repo.score_facts(b.scope, [a.f_berlin], alice_vector) == {}
     assert repo.facts_by_ids([a.f_berlin], b.scope) == {}
     memory_on(repo.store, embedder).delete_all(**a.scope.params())
-    assert [e["id"] for e in repo.entities_by_keys(b.scope, ["alice"])] == [b.alice]
+    assert [e.id for e in repo.entities_by_keys(b.scope, ["alice"])] == [b.alice]
     assert len(repo.list_facts(b.scope, limit=10, include_expired=True)) == 3

@@ -231,7 +231,7 @@ def test_delete_forgets_the_raw_episode_text(memory_factory: MakeMemory) -> None
     later = datetime.now(timezone.utc) + timedelta(days=1)
     episodes = memory._repository.recent_episodes(Scope(user_id="hal"), later, 10)
     assert episodes
-    assert all("4321" not in row["messages_json"] for row in episodes)
+    assert all("4321" not in str(episode.messages) for episode in episodes)
 
 
 def test_delete_all_counts_and_spares_other_scopes(memory_factory: MakeMemory) -> None:
