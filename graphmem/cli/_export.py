@@ -1,7 +1,7 @@
 """``export``: a scope as GraphML, JSON, or a Cypher script that replays it into any Neo4j.
 
 Underneath is ``Memory.graph()`` (networkx) plus the scope's facts. The Cypher script is made
-of the ``cypher/export/*.cypher`` statements, each preceded by a ``:param rows => [...]`` line
+of the ``cypher/common/export/*`` statements, each preceded by a ``:param rows => [...]`` line
 whose value is a Cypher literal written by :func:`cypher_literal` (every string escaped, map
 keys checked), so no exported text can change a statement. Replay it with
 ``cypher-shell -f export.cypher``. Times are epoch milliseconds (UTC), as graphmem stores them,

@@ -37,7 +37,7 @@ def map_store_errors(query_name: str | None = None) -> Iterator[None]:
         raise StoreUnavailableError(f"FalkorDB is unreachable: {exc}") from exc
     except redis.exceptions.ResponseError as exc:
         where = f" in {query_name}" if query_name else ""
-        if "by zero" in str(exc).lower():  # the scope guard of cypher/write/scope_guard.cypher
+        if "by zero" in str(exc).lower():  # the scope guard (common/write/scope_guard)
             raise WriteConflictError(
                 f"a concurrent write changed the scope{where}", query_name=query_name
             ) from exc

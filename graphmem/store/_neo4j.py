@@ -73,7 +73,7 @@ def map_store_errors(query_name: str | None = None) -> Iterator[None]:
             f"Neo4j rejected a write{where} (constraint): {exc}", query_name=query_name
         ) from exc
     except neo4j_errors.Neo4jError as exc:  # ClientError, CypherSyntaxError, Transient, Database
-        if "by zero" in str(exc).lower():  # the scope guard of cypher/write/scope_guard.cypher
+        if "by zero" in str(exc).lower():  # the scope guard (common/write/scope_guard)
             raise WriteConflictError(
                 f"a concurrent write changed the scope{where}", query_name=query_name
             ) from exc

@@ -2,8 +2,14 @@
 
 Layout (shipped in the wheel as ``graphmem/_cypher``; ``cypher/`` at the top of a source tree):
 
-    cypher/<area>/<name>.cypher            the portable statement, name "<area>/<name>"
-    cypher/<dialect>/<area>/<name>.cypher  a dialect override (vector calls, index DDL, vecf32)
+    cypher/common/<area>/<name>.cypher     runs unchanged on every backend; name "<area>/<name>"
+    cypher/neo4j/<area>/<name>.cypher      Neo4j only (vector and full-text calls, index DDL)
+    cypher/falkordb/<area>/<name>.cypher   FalkorDB only (vecf32, db.idx.*, index DDL)
+    cypher/browser/                        Neo4j Browser material, not statements
+
+A name is either common or has a file in every dialect folder, never both (tests check this,
+that every common statement passes Neo4j's linter and FalkorDB's planner, and that the
+dialect variants of a name take the same ``$params``).
 
 A file starts with ``//`` header lines naming its ``$params`` and returned columns; they are
 stripped before execution. Three kinds of placeholder may appear, and :meth:`QueryCatalog.render`
@@ -32,9 +38,10 @@ from pathlib import Path
 from graphmem._identifiers import cypher_identifier
 from graphmem.errors import QueryError
 
-__all__ = ["DIALECTS", "QueryCatalog", "Segment", "cypher_root", "query_catalog"]
+__all__ = ["COMMON", "DIALECTS", "QueryCatalog", "Segment", "cypher_root", "query_catalog"]
 
 DIALECTS = ("falkordb", "neo4j")
+COMMON = "common"
 SCOPE_FIELDS = ("user_id", "agent_id", "run_id")
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)(?:\s+(\w+))?\s*\}\}")
@@ -58,6 +65,14 @@ def _walk(root: Traversable, prefix: str = "") -> Iterable[tuple[str, Traversabl
             yield from _walk(child, f"{prefix}{child.name}/")
         elif child.name.endswith(".cypher"):
             yield f"{prefix}{child.name[: -len('.cypher')]}", child
+
+
+def _read_folder(root: Traversable, folder: str) -> dict[str, str]:
+    """The statements below ``root/folder``, by name relative to it."""
+    path = root.joinpath(folder)
+    if not path.is_dir():
+        return {}
+    return {name: file.read_text(encoding="utf-8") for name, file in _walk(path)}
 
 
 def _strip_comments(text: str) -> str:
@@ -87,17 +102,16 @@ class QueryCatalog:
             raise QueryError(f"unknown Cypher dialect {dialect!r}; expected one of {DIALECTS}")
         self.dialect = dialect
         root = root or cypher_root()
-        base: dict[str, str] = {}
-        overrides: dict[str, str] = {}
-        for name, file in _walk(root):
-            head = name.split("/", 1)[0]
-            if head == dialect:
-                overrides[name.split("/", 1)[1]] = file.read_text(encoding="utf-8")
-            elif head not in DIALECTS and head != "browser":
-                base[name] = file.read_text(encoding="utf-8")
-        self.base_names = frozenset(base)
-        self.override_names = frozenset(overrides)
-        self._raw = {**base, **overrides}
+        common = _read_folder(root, COMMON)
+        own = _read_folder(root, dialect)
+        both = sorted(set(common) & set(own))
+        if both:
+            raise QueryError(f"{both} are in cypher/{COMMON}/ and in cypher/{dialect}/: pick one")
+        self.common_names = frozenset(common)
+        """Statements that run unchanged on every backend (``cypher/common/``)."""
+        self.dialect_names = frozenset(own)
+        """Statements written for this dialect only (``cypher/<dialect>/``)."""
+        self._raw = {**common, **own}
         self._text = {name: _strip_comments(text) for name, text in self._raw.items()}
 
     def names(self) -> list[str]:

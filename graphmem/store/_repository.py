@@ -335,8 +335,8 @@ class MemoryRepository:
         """Entities whose name is close to ``vector``: (id, name, similarity)."""
         rows: list[Row] = []
         if not self.store.dialect.vector_index:
-            rows = self.similar_entities(scope, vector, limit)
-            return [(row["id"], row["name"], float(row["similarity"])) for row in rows]
+            similar = self.similar_entities(scope, vector, limit)
+            return [(entity.id, entity.name, entity.similarity) for entity in similar]
         # Names such as cities exist in every scope, so a small index pass can come back with
         # few in-scope entities; a wider pass is still far cheaper than the exact scan.
         for k in (min(max(limit * OVERSAMPLE, 50), MAX_INDEX_K), ENTITY_RETRY_K):

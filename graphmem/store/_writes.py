@@ -1,9 +1,10 @@
 """How a write becomes statements: typed changes in, ``write/*`` fragments and rows out.
 
 Ingest decides *what* one operation changes (:class:`Changes`, a list of typed writes, built
-without I/O by ``graphmem.ingest.WritePlan``); this module alone knows the fragment names of
-``cypher/write/``, their row shapes, how values are encoded (UTC milliseconds, JSON text) and
-the order the fragments run in, one statement and one transaction per :class:`Changes`.
+without I/O by ``graphmem.ingest.WritePlan``); this module alone knows the ``write/*`` fragment
+names (``cypher/common/write/`` and the dialect folders), their row shapes, how values are
+encoded (UTC milliseconds, JSON text) and the order the fragments run in: one statement and one
+transaction per :class:`Changes`.
 """
 
 from __future__ import annotations

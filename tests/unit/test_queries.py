@@ -11,6 +11,7 @@ import pytest
 
 import graphmem
 from graphmem import InvalidIdentifierError, QueryError
+from graphmem.store._base import FALKORDB_DIALECT, NEO4J_DIALECT
 from graphmem.store._queries import DIALECTS, QueryCatalog, Segment, cypher_root, query_catalog
 
 PACKAGE = Path(graphmem.__file__).resolve().parent
@@ -68,8 +69,8 @@ def _body(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
 
 
-def _base_text(name: str) -> str:
-    return cypher_root().joinpath(*f"{name}.cypher".split("/")).read_text(encoding="utf-8")
+def _other(dialect: str) -> str:
+    return next(other for other in DIALECTS if other != dialect)
 
 
 def _return_columns(text: str) -> list[str]:
@@ -102,38 +103,47 @@ def test_the_code_uses_statement_names() -> None:
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_every_name_the_code_uses_exists(dialect: str) -> None:
     names = set(query_catalog(dialect).names())
+    if dialect == "falkordb":
+        names |= VECTOR_INDEX_ONLY  # never run on FalkorDB (see below)
     missing = {name: where for name, where in _names_used_by_code().items() if name not in names}
     assert missing == {}
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_every_override_has_a_base_file(dialect: str) -> None:
-    catalog = query_catalog(dialect)
-    assert catalog.override_names <= catalog.base_names
+# Approximate (HNSW) vector lookups: only a store with Dialect.vector_index runs them, and
+# FalkorDB keeps no such index (its lookups are the exact scoped *_exact statements).
+VECTOR_INDEX_ONLY = {"search/vector_facts", "search/vector_entities"}
 
 
-def test_falkordb_overrides_what_needs_vecf32_and_its_procedures() -> None:
-    overrides = query_catalog("falkordb").override_names
+def test_every_dialect_specific_statement_exists_in_every_dialect() -> None:
+    falkordb, neo4j = query_catalog("falkordb"), query_catalog("neo4j")
+    assert not FALKORDB_DIALECT.vector_index and NEO4J_DIALECT.vector_index
+    assert neo4j.dialect_names - falkordb.dialect_names == VECTOR_INDEX_ONLY
+    assert falkordb.dialect_names <= neo4j.dialect_names
+    assert falkordb.common_names == neo4j.common_names
+    assert not falkordb.common_names & falkordb.dialect_names
+
+
+def test_what_needs_vecf32_and_procedures_is_dialect_specific() -> None:
+    specific = query_catalog("falkordb").dialect_names
     assert {
         "search/vector_facts_exact",
         "search/fulltext_facts",
         "write/fact_embedding",
-    } <= overrides
+    } <= specific
 
 
 def _variants() -> list[tuple[str, str]]:
     return [
         (dialect, name)
         for dialect in DIALECTS
-        for name in sorted(query_catalog(dialect).override_names)
+        for name in sorted(query_catalog(dialect).dialect_names - VECTOR_INDEX_ONLY)
         if not name.startswith("schema/")
     ]
 
 
 @pytest.mark.parametrize(("dialect", "name"), _variants())
-def test_dialect_variant_takes_the_same_params_as_its_base(dialect: str, name: str) -> None:
-    base = set(PARAM.findall(_body(_base_text(name))))
-    assert query_catalog(dialect).params(name) == base
+def test_dialect_variants_take_the_same_params(dialect: str, name: str) -> None:
+    assert query_catalog(dialect).params(name) == query_catalog(_other(dialect)).params(name)
 
 
 @pytest.mark.parametrize(
@@ -141,8 +151,9 @@ def test_dialect_variant_takes_the_same_params_as_its_base(dialect: str, name: s
     # write fragments return nothing; compose() adds the only RETURN
     [(dialect, name) for dialect, name in _variants() if not name.startswith("write/")],
 )
-def test_dialect_variant_returns_the_same_columns_as_its_base(dialect: str, name: str) -> None:
-    assert _return_columns(query_catalog(dialect).raw(name)) == _return_columns(_base_text(name))
+def test_dialect_variants_return_the_same_columns(dialect: str, name: str) -> None:
+    other = query_catalog(_other(dialect)).raw(name)
+    assert _return_columns(query_catalog(dialect).raw(name)) == _return_columns(other)
 
 
 def _all_files() -> list[tuple[str, str]]:
@@ -200,7 +211,7 @@ def tiny_catalog(tmp_path: Path) -> QueryCatalog:
         "t/novar.cypher": "// nothing\nMATCH (n) WHERE {{scope}} RETURN n",
     }
     for name, text in files.items():
-        path = tmp_path / name
+        path = tmp_path / "common" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return QueryCatalog("neo4j", root=tmp_path)
@@ -269,21 +280,44 @@ def test_unknown_names_raise_query_error(tiny_catalog: QueryCatalog) -> None:
         QueryCatalog("sqlite")
 
 
-def test_dialect_folder_overrides_and_browser_is_not_a_statement(tmp_path: Path) -> None:
-    for name, text in {
-        "t/scoped.cypher": "// base\nMATCH (f) WHERE {{scope f}} RETURN f",
-        "falkordb/t/scoped.cypher": "// falkordb\nMATCH (g) WHERE {{scope g}} RETURN g",
-        "browser/style.cypher": "// not a statement\nMATCH (n) RETURN n",
-    }.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
+def _write_tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def test_layout_says_the_dialect_and_browser_is_not_a_statement(tmp_path: Path) -> None:
+    _write_tree(
+        tmp_path,
+        {
+            "common/t/plain.cypher": "// common\nMATCH (f) RETURN f",
+            "neo4j/t/scoped.cypher": "// neo4j\nMATCH (f) WHERE {{scope f}} RETURN f",
+            "falkordb/t/scoped.cypher": "// falkordb\nMATCH (g) WHERE {{scope g}} RETURN g",
+            "browser/style.cypher": "// not a statement\nMATCH (n) RETURN n",
+        },
+    )
     falkordb = QueryCatalog("falkordb", root=tmp_path)
     neo4j = QueryCatalog("neo4j", root=tmp_path)
-    assert falkordb.names() == neo4j.names() == ["t/scoped"]
+    assert falkordb.names() == neo4j.names() == ["t/plain", "t/scoped"]
     assert falkordb.render("t/scoped", scope_fields=("user_id",)).startswith("MATCH (g)")
     assert neo4j.render("t/scoped", scope_fields=("user_id",)).startswith("MATCH (f)")
     assert falkordb.raw("t/scoped").startswith("// falkordb")
-    assert falkordb.override_names == {"t/scoped"}
+    assert falkordb.raw("t/plain") == neo4j.raw("t/plain")
+    assert falkordb.dialect_names == {"t/scoped"}
+    assert falkordb.common_names == {"t/plain"}
+
+
+def test_a_statement_is_common_or_dialect_specific_never_both(tmp_path: Path) -> None:
+    _write_tree(
+        tmp_path,
+        {
+            "common/t/x.cypher": "// common\nRETURN 1 AS one",
+            "falkordb/t/x.cypher": "// falkordb\nRETURN 1 AS one",
+        },
+    )
+    with pytest.raises(QueryError, match="pick one"):
+        QueryCatalog("falkordb", root=tmp_path)
+    assert QueryCatalog("neo4j", root=tmp_path).names() == ["t/x"]
 
 
 def test_identifier_placeholders_are_validated(tiny_catalog: QueryCatalog) -> None:
