@@ -1,7 +1,7 @@
 """``add(infer=False)``: each non-system message becomes a fact, with no LLM call.
 
 The raw twin of :mod:`graphmem.ingest._pipeline`: it decides what one episode writes (new facts,
-merges of repeats) and returns a :class:`WritePlan`; the caller reads and applies.
+merges of repeats) into a :class:`WritePlan`; the caller reads the repeats and applies it.
 """
 
 from __future__ import annotations
