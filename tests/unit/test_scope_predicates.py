@@ -47,10 +47,10 @@ def test_every_read_statement_filters_by_scope(dialect: str) -> None:
 @pytest.mark.parametrize(
     ("dialect", "path"),
     [
-        ("neo4j", "facts/list.cypher"),
-        ("neo4j", "graph/relations.cypher"),
+        ("neo4j", "common/facts/list.cypher"),
+        ("neo4j", "common/graph/relations.cypher"),
         ("falkordb", "falkordb/search/vector_facts_exact.cypher"),
-        ("neo4j", "facts/candidates.cypher"),
+        ("neo4j", "common/facts/candidates.cypher"),
     ],
 )
 def test_a_read_without_its_scope_predicate_is_caught(
@@ -63,14 +63,14 @@ def test_a_read_without_its_scope_predicate_is_caught(
     stripped = _SCOPE_PLACEHOLDER.sub("true", _SCOPE_KEY.sub("true", text))
     assert stripped != text
     file.write_text(stripped, encoding="utf-8")
-    name = path.removeprefix("falkordb/").removesuffix(".cypher")
+    name = path.split("/", 1)[1].removesuffix(".cypher")
     assert name in unscoped_reads(QueryCatalog(dialect, root))
 
 
 def test_scope_placeholder_only_in_a_comment_does_not_count(tmp_path: Path) -> None:
     root = tmp_path / "cypher"
     shutil.copytree(str(cypher_root()), root)
-    file = root / "facts" / "list.cypher"
+    file = root / "common" / "facts" / "list.cypher"
     file.write_text(
         "// {{scope f}}\n" + _SCOPE_PLACEHOLDER.sub("true", file.read_text()), encoding="utf-8"
     )
