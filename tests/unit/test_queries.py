@@ -339,7 +339,7 @@ def test_comments_are_stripped_and_params_listed() -> None:
     assert catalog.raw("facts/get").startswith("//")
     assert not catalog.render("facts/get").lstrip().startswith("//")
     assert catalog.params("facts/get") == {"id"}
-    assert {"vector", "k", "limit", "as_of", "include_history"} == catalog.params(
+    assert {"vector", "k", "limit", "as_of", "include_history"} == query_catalog("neo4j").params(
         "search/vector_facts"
     )
 
