@@ -184,3 +184,11 @@ def write_json(path: Path, payload: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, path)
+
+
+def emit_result(result: dict[str, Any], out: str | None) -> None:
+    """Print a benchmark's JSON result and, when ``out`` is given, write it there too."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if out:
+        Path(out).write_text(text + "\n")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import shutil
 import statistics
@@ -32,7 +31,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np
 
-from benchmarks._common import process_rss_mb, python_peak_rss_mb
+from benchmarks._common import emit_result, process_rss_mb, python_peak_rss_mb
 from benchmarks.scale import make_queries, make_scope
 
 
@@ -380,10 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds=round(time.time() - started, 1),
         date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
+    emit_result(result, args.out)
     return 0
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import sys
@@ -37,6 +36,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("GRAPHITI_TELEMETRY_ENABLED", "false")  # no network calls
 
+from benchmarks._common import emit_result
 from benchmarks.scale import ScopeData, SizeRun, make_queries, make_scope
 
 WARMUP = 20
@@ -276,10 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         loadavg_after=" ".join(f"{x:.2f}" for x in os.getloadavg()),
         date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
+    emit_result(result, args.out)
     return 0
 
 
