@@ -383,10 +383,20 @@ class Memory(_BaseMemory):
             top_k=top_k,
         )
         self._ensure_ready()
-        facts = self._repository.list_facts(
-            request.scope, limit=request.fetch, include_expired=request.include_expired
-        )
-        return FactList([f for f in facts if request.wanted.matches(f)][: request.limit])
+        kept: list[Fact] = []
+        skip = 0
+        while len(kept) < request.limit:
+            page = self._repository.list_facts(
+                request.scope,
+                skip=skip,
+                limit=request.fetch,
+                include_expired=request.include_expired,
+            )
+            kept += [fact for fact in page if request.wanted.matches(fact)]
+            if len(page) < request.fetch or request.wanted.condition is None:
+                break
+            skip += len(page)
+        return FactList(kept[: request.limit])
 
     def update(
         self,

@@ -37,6 +37,9 @@ from graphmem.store import GraphStore, create_store
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Message, Scope
 
+LIST_PAGE = MAX_LIMIT
+"""Facts read per page by a filtered ``get_all()``: pages are read until ``limit`` pass."""
+
 __all__ = ["AddRequest", "ListRequest"]
 
 
@@ -59,7 +62,8 @@ class ListRequest:
     scope: Scope
     limit: int
     fetch: int
-    """How many to read: more than ``limit`` when a mem0 condition is checked afterwards."""
+    """How many to read per page: more than ``limit`` when a mem0 condition is checked on each
+    page (pages are read until ``limit`` facts pass or the scope is exhausted)."""
     include_expired: bool
     wanted: Mem0Filters
 
@@ -209,7 +213,7 @@ class _BaseMemory:
         return ListRequest(
             scope=scope,
             limit=limit,
-            fetch=limit if wanted.condition is None else MAX_LIMIT,
+            fetch=limit if wanted.condition is None else LIST_PAGE,
             include_expired=check_flag(include_expired, "include_expired"),
             wanted=wanted,
         )

@@ -164,11 +164,14 @@ class MemoryRepository:
             for row in rows
         }
 
-    def list_facts(self, scope: Scope, *, limit: int, include_expired: bool = False) -> list[Fact]:
-        """The scope's facts, newest first."""
+    def list_facts(
+        self, scope: Scope, *, limit: int, include_expired: bool = False, skip: int = 0
+    ) -> list[Fact]:
+        """The scope's facts, newest first (ties by id), after the first ``skip``."""
         rows = self._scoped(
             "facts/list",
             scope,
+            skip=skip,
             limit=limit,
             include_expired=include_expired,
             now=to_ms(datetime.now(timezone.utc)),

@@ -25,7 +25,7 @@ NEO4J = query_catalog("neo4j")
 SCOPE_FIELDS = ("user_id", "agent_id", "run_id")
 IDENTIFIERS = {"label": "Person", "rel_type": "LIVES_IN"}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-INTEGER_PARAMS = {"limit": 10, "k": 10, "fanout": 5}  # LIMIT and procedure arguments
+INTEGER_PARAMS = {"limit": 10, "skip": 0, "k": 10, "fanout": 5}  # SKIP, LIMIT, procedure args
 
 
 def _statements(catalog: QueryCatalog, name: str) -> list[str]:

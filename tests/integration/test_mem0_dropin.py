@@ -249,3 +249,40 @@ def test_async_memory_speaks_mem0_too(memory_factory: MakeMemory) -> None:
         await m.close()
 
     asyncio.run(scenario())
+
+
+def test_filtered_get_all_reads_past_the_first_page(
+    memory_factory: MakeMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A selective condition finds matches however deep they lie: pages are read until ``limit``
+    facts pass (here pages of 4 over 12 facts, the two matches being the oldest)."""
+    import graphmem._memory_base as base
+
+    monkeypatch.setattr(base, "LIST_PAGE", 4)
+    m = memory_factory()
+    for i in range(12):
+        tag = "rare" if i < 2 else "common"
+        m.add(f"Note number {i} about the garden.", user_id="u", metadata={"tag": tag}, infer=False)
+    rare = m.get_all(filters={"AND": [{"user_id": "u"}, {"tag": "rare"}]}, limit=10)
+    assert sorted(r["memory"] for r in rare["results"]) == [
+        "Note number 0 about the garden.",
+        "Note number 1 about the garden.",
+    ]
+    every = m.get_all(filters={"AND": [{"user_id": "u"}, {"tag": {"ne": "x"}}]}, limit=10)
+    texts = [r["memory"] for r in every["results"]]
+    assert len(texts) == len(set(texts)) == 10  # pages neither repeat nor skip a fact
+    assert texts == [r["memory"] for r in m.get_all(user_id="u", limit=10)["results"]]
+
+
+def test_filtered_get_all_pages_through_facts_of_one_add(
+    memory_factory: MakeMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Facts of one add share their recorded_at: the id breaks the tie, so pages stay disjoint."""
+    import graphmem._memory_base as base
+
+    monkeypatch.setattr(base, "LIST_PAGE", 4)
+    m = memory_factory()
+    texts = [f"Tie note {i}: the {word} is blooming." for i, word in enumerate("abcdefghijkl")]
+    m.add([{"role": "user", "content": t} for t in texts], user_id="u", infer=False)
+    found = m.get_all(filters={"AND": [{"user_id": "u"}, {"memory": {"icontains": "tie"}}]})
+    assert sorted(r["memory"] for r in found["results"]) == sorted(texts)
