@@ -447,9 +447,23 @@ class Memory(_BaseMemory):
         """
         fact = self.get(memory_id, user_id=user_id, agent_id=agent_id, run_id=run_id)
         scope = self._scope(fact.user_id, fact.agent_id, fact.run_id)
-        plan = WritePlan(scope, self._now(), actor=actor(scope))
-        plan.delete_fact(fact.id)
-        self._repository.apply(plan.changes)
+        with self._write_lock(scope):
+            for attempt in range(WRITE_ATTEMPTS):
+                # Guarded like every write of the scope: an add that read the fact before this
+                # delete committed re-reads and re-decides instead of counting a new mention
+                # (or an update) on a fact that no longer exists.
+                plan = WritePlan(scope, self._now(), actor=actor(scope))
+                plan.guard(self._repository.scope_version(scope))
+                if attempt and self._repository.get_fact(fact.id, scope) is None:
+                    break  # our refused write had in fact committed, or another delete did
+                plan.delete_fact(fact.id)
+                try:
+                    self._repository.apply(plan.changes)
+                except WriteConflictError:
+                    if attempt == WRITE_ATTEMPTS - 1:
+                        raise
+                    continue
+                break
         # the text is not echoed back: a deletion may be of something secret
         return MemoryEvent(
             id=fact.id, memory="", event="DELETE", message="Memory deleted successfully!"

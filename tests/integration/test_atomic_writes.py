@@ -255,3 +255,34 @@ def test_writes_resent_after_a_lost_connection_apply_once(
     assert [f.text for f in memory.get_all(user_id="u")] == ["I like black tea."]
     assert [h.event for h in memory.history(fact.id)] == ["ADD", "UPDATE"]
     assert _count(memory, "MATCH (e:Episode) RETURN count(e)") == 1
+
+
+def test_a_delete_between_an_adds_read_and_write_makes_the_add_redecide(
+    make_memory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restatement read the fact it repeats; another client deletes that fact before the add
+    writes. The delete moves the scope's clock, so the add re-reads and stores the text anew
+    (without the guard the add counted a mention on a deleted fact and the text was lost)."""
+    memory = make_memory()
+    memory.add("I like green tea.", user_id="u", occurred_at=WHEN, infer=False)
+    (fact,) = memory.get_all(user_id="u")
+    other = make_memory(graph=memory.config.graph_store.graph)  # another client, same graph
+    read = memory._repository.facts_by_hash
+    deleted: list[str] = []
+
+    def read_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
+        found = read(*args, **kwargs)
+        if not deleted:
+            deleted.append(other.delete(fact.id, user_id="u").id)
+        return found
+
+    monkeypatch.setattr(memory._repository, "facts_by_hash", read_then_lose_the_race)
+    memory.add(
+        "I like green tea.",
+        user_id="u",
+        occurred_at=datetime(2024, 6, 1, tzinfo=timezone.utc),
+        infer=False,
+    )
+    assert deleted == [fact.id]
+    assert [f.text for f in memory.get_all(user_id="u")] == ["I like green tea."]
+    assert memory.get_all(user_id="u")[0].id != fact.id
