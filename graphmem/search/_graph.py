@@ -68,6 +68,8 @@ class _Reach:
     path: list[PathStep]
     score: float
     entities: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    """The facts of the path's hops, in order."""
     types: frozenset[str] = frozenset()
     arrived_by: tuple[str, bool] | None = None
     """The type of the last hop and whether it was followed forwards."""
@@ -85,6 +87,7 @@ class _Reach:
             [*self.path, step],
             self.score + added - HOP_PENALTY,
             (*self.entities, edge.to_id),
+            (*self.facts, edge.fact_id),
             self.types | {edge.rel_type},
             (edge.rel_type, edge.outgoing),
         )
@@ -125,6 +128,9 @@ class GraphExpander:
             eid: _Reach([], weight, entities=(eid,)) for eid, (_, weight) in seeds.items()
         }
         fact_scores: dict[str, float] = {}
+        # the facts of the hops before each fact's best path ("Alice is managed by Carla" for
+        # "Carla lives in Cascais" reached from Alice)
+        via: dict[str, tuple[str, ...]] = {}
         edges_for_rank: list[tuple[str, str, float]] = []
         frontier = list(seeds)
         cues = self._cue_vectors(query, seeds)
@@ -148,6 +154,7 @@ class GraphExpander:
                     fact_scores[edge.fact_id] = extended.score
                     result.paths[edge.fact_id] = extended.path
                     result.endpoints[edge.fact_id] = edge.to_id
+                    via[edge.fact_id] = origin.facts
                 known = reach.get(edge.to_id)
                 if known is None or extended.score > known.score:
                     reach[edge.to_id] = extended
@@ -157,7 +164,7 @@ class GraphExpander:
                 break
         self._add_unary_facts(scope, seeds, when, fanout, fact_scores, reach)
         self._apply_pagerank(fact_scores, result, edges_for_rank, seeds, pagerank_weight)
-        self._add_text_similarity(scope, vector, fact_scores)
+        self._add_text_similarity(scope, vector, fact_scores, via)
         result.scores = fact_scores
         result.ranked = sorted(fact_scores, key=lambda f: -fact_scores[f])
         return result
@@ -201,7 +208,11 @@ class GraphExpander:
             fact_scores.setdefault(fact_id, score)
 
     def _add_text_similarity(
-        self, scope: Scope, vector: Sequence[float], fact_scores: dict[str, float]
+        self,
+        scope: Scope,
+        vector: Sequence[float],
+        fact_scores: dict[str, float],
+        via: dict[str, tuple[str, ...]],
     ) -> None:
         """Blend in how well each candidate's own text matches the query.
 
@@ -209,12 +220,22 @@ class GraphExpander:
         should I cook for Ana?" reaches all of Ana's facts at one hop, and only the text tells
         "Ana is vegetarian" from "Ana lives in Oslo". Scored in the database for the best
         candidates only.
+
+        A fact reached through other facts is as relevant as its path reads: "Carla Sousa lives
+        in Cascais" barely resembles "Where does Alice's manager live?", while the hop that led
+        there, "Alice is managed by Carla Sousa", does; the fact takes the best similarity on
+        its path (its own included), so the answer at the end of a chain is not outranked by
+        facts that merely resemble the question.
         """
         if TEXT_SIMILARITY_WEIGHT <= 0 or not fact_scores:
             return
         best = sorted(fact_scores, key=lambda f: -fact_scores[f])[:TEXT_SIMILARITY_CANDIDATES]
-        for fact_id, similarity in self._repository.score_facts(scope, best, vector).items():
-            fact_scores[fact_id] += TEXT_SIMILARITY_WEIGHT * similarity
+        wanted = sorted({*best, *(p for f in best for p in via.get(f, ()))})
+        similarity = self._repository.score_facts(scope, wanted, vector)
+        for fact_id in best:
+            on_path = [similarity.get(p, 0.0) for p in via.get(fact_id, ())]
+            own = similarity.get(fact_id, 0.0)
+            fact_scores[fact_id] += TEXT_SIMILARITY_WEIGHT * max([own, *on_path])
 
     def _apply_pagerank(
         self,
