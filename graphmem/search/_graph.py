@@ -69,7 +69,7 @@ class _Reach:
     score: float
     entities: tuple[str, ...] = ()
     facts: tuple[str, ...] = ()
-    """The facts of the path's hops, in order."""
+    """The facts of the path's hops whose relationship type is about the query, in order."""
     types: frozenset[str] = frozenset()
     arrived_by: tuple[str, bool] | None = None
     """The type of the last hop and whether it was followed forwards."""
@@ -87,7 +87,7 @@ class _Reach:
             [*self.path, step],
             self.score + added - HOP_PENALTY,
             (*self.entities, edge.to_id),
-            (*self.facts, edge.fact_id),
+            (*self.facts, edge.fact_id) if gain > 0 else self.facts,
             self.types | {edge.rel_type},
             (edge.rel_type, edge.outgoing),
         )
@@ -128,8 +128,9 @@ class GraphExpander:
             eid: _Reach([], weight, entities=(eid,)) for eid, (_, weight) in seeds.items()
         }
         fact_scores: dict[str, float] = {}
-        # the facts of the hops before each fact's best path ("Alice is managed by Carla" for
-        # "Carla lives in Cascais" reached from Alice)
+        # the facts of the relevant hops before each fact on its best path ("Alice is managed
+        # by Carla" for "Carla lives in Cascais" reached from Alice, when the query asks about
+        # a manager)
         via: dict[str, tuple[str, ...]] = {}
         edges_for_rank: list[tuple[str, str, float]] = []
         frontier = list(seeds)
@@ -225,7 +226,9 @@ class GraphExpander:
         in Cascais" barely resembles "Where does Alice's manager live?", while the hop that led
         there, "Alice is managed by Carla Sousa", does; the fact takes the best similarity on
         its path (its own included), so the answer at the end of a chain is not outranked by
-        facts that merely resemble the question.
+        facts that merely resemble the question. Only hops whose relationship type is about
+        the query lend it: for "Where did Alice live before?" the MANAGED_BY hop is not, and
+        her manager's home does not borrow the similarity of "Alice is managed by ...".
         """
         if TEXT_SIMILARITY_WEIGHT <= 0 or not fact_scores:
             return
