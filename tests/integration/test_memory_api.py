@@ -33,6 +33,7 @@ from graphmem import (
 )
 from graphmem.embed import Embedder
 from graphmem.store import FalkorDBStore
+from graphmem.types import Scope
 
 MakeMemory = Callable[..., Memory]
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
@@ -188,6 +189,20 @@ def test_update_keeps_history(memory_factory: MakeMemory) -> None:
         ("UPDATE", "I work at Initech.", "I work at Globex."),
     ]
     assert all(h.memory_id == fact_id and h.actor == "gus" for h in history)
+
+
+def test_update_stores_the_new_texts_vector(memory_factory: MakeMemory) -> None:
+    """The edited fact is found by its new meaning: its stored vector is the new text's
+    (FalkorDB 4.16 kept an existing vector when SET over it; the write removes it first)."""
+    memory = memory_factory()
+    fact_id = memory.add("I work at Initech.", user_id="gus", infer=False).events[0].id
+    memory.add("My sister plays the cello.", user_id="gus", infer=False)
+    new_text = "I sold my kayak at the flea market."
+    memory.update(fact_id, new_text, user_id="gus")
+    vector = memory._embedder.embed([new_text])[0]
+    scores = memory._repository.score_facts(Scope(user_id="gus"), [fact_id], vector)
+    assert scores[fact_id] > 0.999
+    assert memory.search("kayak flea market", user_id="gus", limit=1).hits[0].fact.id == fact_id
     # re-embedded: the new text is what search finds
     found = memory.search("Globex employer", user_id="gus", limit=1)
     assert [hit.fact.id for hit in found.hits] == [fact_id]
