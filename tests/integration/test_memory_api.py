@@ -33,7 +33,6 @@ from graphmem import (
 )
 from graphmem.embed import Embedder
 from graphmem.store import FalkorDBStore
-from graphmem.types import Scope
 
 MakeMemory = Callable[..., Memory]
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
