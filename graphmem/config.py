@@ -77,6 +77,9 @@ class SearchConfig(_Config):
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
     short_turn_words: int = Field(default=5, ge=0, le=50)
     context_turns: int = Field(default=1, ge=0, le=10)
+    dense_in_process: bool = True
+    """Rank the dense leg in process over the scope's vectors (loaded once per process, in the
+    background for large scopes); False: always ask the store (exact scoped query)."""
 
 
 class MemoryConfig(_Config):

@@ -27,6 +27,8 @@ from typing import Any
 import snowballstemmer
 
 from graphmem._keys import keyword_terms
+from graphmem.search._dense import BACKGROUND_LOAD_ABOVE, DenseTable
+from graphmem.store._base import Row
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Scope
 
@@ -191,18 +193,21 @@ class Catalogue:
         self._repository = repository
         self._max_scopes = max_scopes
         self._scopes: OrderedDict[str, ScopeCatalogue] = OrderedDict()
+        self._dense: dict[str, DenseTable] = {}
         self._lock = threading.Lock()
 
     def get(self, scope: Scope) -> ScopeCatalogue:
-        """The scope's catalogue, brought up to date with the store."""
-        key = "\x1e".join(f"{k}={v}" for k, v in scope.params().items() if v is not None)
+        """The scope's catalogue, brought up to date with the store (and its dense table)."""
+        key = _key(scope)
         signature = self._repository.scope_signature(scope)
         with self._lock:
             cached = self._scopes.get(key)
+            table = self._dense.setdefault(key, DenseTable())
             if cached is not None:
                 self._scopes.move_to_end(key)
                 if cached.signature == signature:
                     return cached
+        changed: list[Row] | None = None
         if cached is not None and signature[0] >= len(cached.docs):
             # Adds and edits only: fetch what changed since the newest stamp we have.
             fresh = ScopeCatalogue(
@@ -211,9 +216,11 @@ class Catalogue:
                 postings={term: set(ids) for term, ids in cached.postings.items()},
                 total_length=cached.total_length,
             )
-            fresh.upsert(self._repository.scope_documents(scope, since=cached.since))
+            rows = self._repository.scope_documents(scope, since=cached.since)
+            fresh.upsert(rows)
+            changed = rows
             if len(fresh.docs) != signature[0]:
-                fresh = self._build(scope)
+                fresh, changed = self._build(scope), None
         else:
             fresh = self._build(scope)
         fresh.signature = signature
@@ -222,8 +229,36 @@ class Catalogue:
             self._scopes[key] = fresh
             self._scopes.move_to_end(key)
             while len(self._scopes) > self._max_scopes:
-                self._scopes.popitem(last=False)
+                evicted, _ = self._scopes.popitem(last=False)
+                self._dense.pop(evicted, None)
+        if changed is None:
+            table.reset()  # built from scratch (first use, or a delete): reload on demand
+        else:
+            table.update(
+                lambda ids: self._repository.scope_vectors(scope, ids),
+                {row["id"]: (row.get("valid_from"), row.get("valid_to")) for row in changed},
+            )
         return fresh
+
+    def dense(self, scope: Scope, catalogue: ScopeCatalogue) -> DenseTable:
+        """The scope's in-process dense table; starts loading it if it is not ready (in the
+        background above ``BACKGROUND_LOAD_ABOVE`` facts: search meanwhile ranks in the store)."""
+        key = _key(scope)
+        with self._lock:
+            table = self._dense.setdefault(key, DenseTable())
+        if not table.ready:
+
+            def windows() -> dict[str, tuple[int | None, int | None]]:
+                with self._lock:
+                    latest = self._scopes.get(key, catalogue)
+                return {d.id: (d.valid_from, d.valid_to) for d in latest.docs.values()}
+
+            table.load(
+                lambda ids: self._repository.scope_vectors(scope, ids),
+                windows,
+                background=len(catalogue.docs) > BACKGROUND_LOAD_ABOVE,
+            )
+        return table
 
     def _build(self, scope: Scope) -> ScopeCatalogue:
         catalogue = ScopeCatalogue()
@@ -234,3 +269,8 @@ class Catalogue:
         """Forget every cached scope (after a reset)."""
         with self._lock:
             self._scopes.clear()
+            self._dense.clear()
+
+
+def _key(scope: Scope) -> str:
+    return "\x1e".join(f"{k}={v}" for k, v in scope.params().items() if v is not None)

@@ -85,7 +85,7 @@ class HybridSearcher:
         allowed = _filter(request.filters) if request.filters else None
         visible = catalogue.visibility(when, allowed)
         ids = None if allowed is None else [d.id for d in catalogue.docs.values() if visible(d)]
-        dense = self._repository.exact_vector_facts(request.scope, vector, pool, when, ids)
+        dense = self._dense(request, catalogue, vector, pool, when, ids)
         keyword = catalogue.bm25(request.query, visible, pool)
         graph = self._graph.candidates(
             request.scope,
@@ -121,6 +121,30 @@ class HybridSearcher:
         )
         similarity = dict(dense)
         return self._shape(request, vector, ordered, fused, rankings, graph, similarity)
+
+    def _dense(
+        self,
+        request: SearchRequest,
+        catalogue: ScopeCatalogue,
+        vector: list[float],
+        pool: int,
+        when: TimeFilter,
+        ids: list[str] | None,
+    ) -> list[tuple[str, float]]:
+        """Exact cosine over the scope's visible facts: in process once the scope's vectors
+        are loaded (``search/_dense``), else in the store; both order by (similarity, id)."""
+        if self._config.dense_in_process:
+            table = self._catalogue.dense(request.scope, catalogue)
+            if table.ready:
+                params = when.params()
+                return table.top(
+                    vector,
+                    pool,
+                    as_of=int(params["as_of"]),
+                    include_history=bool(params["include_history"]),
+                    only=ids,
+                )
+        return self._repository.exact_vector_facts(request.scope, vector, pool, when, ids)
 
     def _shape(
         self,

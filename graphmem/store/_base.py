@@ -14,12 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+import numpy.typing as npt
+
 from graphmem._keys import keyword_terms
 from graphmem.store._queries import Segment
 
-__all__ = ["Dialect", "GraphStore", "Row"]
+__all__ = ["Dialect", "GraphStore", "Row", "Vectors"]
 
 Row = dict[str, Any]
+Vectors = tuple[list[str], "npt.NDArray[np.float32]"]
+"""Ids and their embeddings as one float32 matrix, row i for id i."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,16 @@ class GraphStore(Protocol):
         scope_fields: Sequence[str] = (),
     ) -> list[Row]:
         """Run one named statement and return its rows as dicts."""
+        ...
+
+    def vectors(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope_fields: Sequence[str] = (),
+    ) -> Vectors:
+        """Run one named read returning ``id, embedding`` rows; the embeddings as one matrix."""
         ...
 
     def apply(self, segments: Sequence[Segment]) -> None:

@@ -12,11 +12,13 @@ from urllib.parse import urlparse
 
 import redis.exceptions
 from falkordb import FalkorDB
+from falkordb.helpers import stringify_param_value
 
 from graphmem.errors import QueryError, SchemaError, StoreUnavailableError, WriteConflictError
-from graphmem.store._base import FALKORDB_DIALECT, Dialect, Row
+from graphmem.store._base import FALKORDB_DIALECT, Dialect, Row, Vectors
 from graphmem.store._embedded import EmbeddedFalkorDB
 from graphmem.store._queries import QueryCatalog, Segment, query_catalog
+from graphmem.store._vectors import vectors_from_text
 
 __all__ = ["FalkorDBStore", "map_store_errors"]
 
@@ -104,11 +106,20 @@ class FalkorDBStore:
                 with map_store_errors():
                     self._embedded.ensure_running()
 
-    def _query(self, text: str, params: Mapping[str, Any], name: str) -> Any:
+    def _query(self, text: str, params: Mapping[str, Any], name: str, *, raw: bool = False) -> Any:
+        """Run one statement (retried once on a restarted embedded server). ``raw``: a read
+        whose reply is left as FalkorDB's text rows (no per-value parsing in Python)."""
         for attempt in (1, 2):
             graph = self._connect()
             try:
                 with map_store_errors(name):
+                    if raw:
+                        header = "".join(
+                            f"`{key}`={stringify_param_value(value)} "
+                            for key, value in params.items()
+                        )
+                        statement = f"CYPHER {header}{text}" if header else text
+                        return graph.execute_command("GRAPH.RO_QUERY", graph.name, statement)
                     return graph.query(text, _compact(dict(params)))
             except StoreUnavailableError:
                 if attempt == 2 or self._embedded is None:
@@ -130,6 +141,19 @@ class FalkorDBStore:
         result = self._query(text, params or {}, name)
         columns = [column[1] if isinstance(column, list) else column for column in result.header]
         return [dict(zip(columns, row)) for row in result.result_set]
+
+    def vectors(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope_fields: Sequence[str] = (),
+    ) -> Vectors:
+        """``id, embedding`` rows as ids and one float32 matrix, read as text (see
+        ``store/_vectors``: parsing the compact reply in Python costs twice as much)."""
+        text = self._catalog.render(name, scope_fields=scope_fields)
+        reply = self._query(text, params or {}, name, raw=True)
+        return vectors_from_text(reply[1] if len(reply) > 2 else [])
 
     def apply(self, segments: Sequence[Segment]) -> None:
         """One composed statement: FalkorDB runs it atomically and undoes it on error."""

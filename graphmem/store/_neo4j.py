@@ -31,8 +31,9 @@ from graphmem.errors import (
     StoreUnavailableError,
     WriteConflictError,
 )
-from graphmem.store._base import NEO4J_DIALECT, Dialect, Row
+from graphmem.store._base import NEO4J_DIALECT, Dialect, Row, Vectors
 from graphmem.store._queries import QueryCatalog, Segment, query_catalog
+from graphmem.store._vectors import vectors_from_lists
 
 __all__ = ["Neo4jStore", "map_store_errors"]
 
@@ -186,6 +187,17 @@ class Neo4jStore:
         """Run one named statement (read or write, routed accordingly); rows as dicts."""
         text = self._catalog.render(name, scope_fields=scope_fields)
         return self._execute(text, params or {}, name)
+
+    def vectors(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope_fields: Sequence[str] = (),
+    ) -> Vectors:
+        """``id, embedding`` rows as ids and one float32 matrix."""
+        rows = self.run(name, params, scope_fields=scope_fields)
+        return vectors_from_lists(rows)
 
     def apply(self, segments: Sequence[Segment]) -> None:
         """One composed statement in one write transaction: all or nothing."""

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from graphmem._temporal import from_ms, to_ms
-from graphmem.store._base import GraphStore, Row
+from graphmem.store._base import GraphStore, Row, Vectors
 from graphmem.store._records import (
     EntityName,
     FactEntity,
@@ -301,6 +301,14 @@ class MemoryRepository:
             **when.params(),
         )
         return [(row["id"], float(row["similarity"])) for row in rows]
+
+    def scope_vectors(self, scope: Scope, ids: Sequence[str] | None = None) -> Vectors:
+        """The embeddings of the scope's facts (only ``ids`` if given) as one matrix."""
+        return self.store.vectors(
+            "search/scope_vectors",
+            {"ids": None if ids is None else list(ids), **_scope_params(scope)},
+            scope_fields=_scope_fields(scope),
+        )
 
     def scope_signature(self, scope: Scope) -> tuple[int, int | None, int | None]:
         """A fingerprint of the scope's facts: (count, newest recorded_at, newest updated_at)."""
