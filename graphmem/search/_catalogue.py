@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import snowballstemmer
 
 from graphmem._keys import keyword_terms
@@ -85,9 +87,11 @@ class ScopeCatalogue:
     total_length: int = 0
     signature: tuple[Any, ...] = ()
     since: int = 0
+    _cached_arrays: _Arrays | None = field(default=None, repr=False, compare=False)
 
     def upsert(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Add or replace documents from ``search/scope_documents`` rows."""
+        self._cached_arrays = None
         for row in rows:
             old = self.docs.pop(row["id"], None)
             if old is not None:
@@ -152,9 +156,15 @@ class ScopeCatalogue:
         self, query: str, visible: Callable[[_Doc], bool], limit: int
     ) -> list[tuple[str, float]]:
         """Okapi BM25 of ``query`` over the visible documents containing a query term;
-        statistics (document frequency, average length) from the whole scope."""
+        statistics (document frequency, average length) from the whole scope.
+
+        Scores are computed with numpy over the query terms' postings (arrays built once per
+        catalogue snapshot and term); ``visible`` is then asked best-first only until ``limit``
+        documents pass, so a common word matching every turn costs one array pass, not a
+        Python loop over thousands of documents.
+        """
         n = len(self.docs)
-        if not n:
+        if not n or limit <= 0:
             return []
         avgdl = self.total_length / n or 1.0
         terms = query_terms(query)
@@ -165,25 +175,61 @@ class ScopeCatalogue:
         }
         if not idf:
             return []
-        candidates: set[str] = set()
-        for term in idf:
-            candidates |= self.postings.get(term, set())
-        scored: list[tuple[str, float]] = []
-        for doc in (self.docs[i] for i in candidates):
-            if not visible(doc):
-                continue
-            score = 0.0
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * doc.length / avgdl)
-            for term, weight in idf.items():
-                tf = doc.terms.get(term)
-                if tf:
-                    score += weight * tf * (BM25_K1 + 1) / (tf + norm)
-            if score > 0:
-                scored.append((doc.id, score))
+        arrays = self._arrays()
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * arrays.lengths / avgdl)
+        scores = np.zeros(len(arrays.ids), dtype=np.float64)
+        for term, weight in sorted(idf.items()):
+            rows, tfs = self._postings(term, arrays)
+            scores[rows] += weight * tfs * (BM25_K1 + 1) / (tfs + norm[rows])
+        candidates = np.flatnonzero(scores > 0)
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        kept: list[tuple[str, float]] = []
+        last = math.inf
+        for row in order.tolist():
+            score = float(scores[row])
+            if len(kept) >= limit and score < last:
+                break  # past the limit and its ties
+            doc = self.docs[arrays.ids[row]]
+            if visible(doc):
+                kept.append((doc.id, score))
+                last = score
         # ties by text, not by id: ids are random, so id order would differ between two stores
         # holding the same memories (and between a tenant alone and among others)
-        scored.sort(key=lambda item: (-item[1], self.docs[item[0]].text, item[0]))
-        return scored[:limit]
+        kept.sort(key=lambda item: (-item[1], self.docs[item[0]].text, item[0]))
+        return kept[:limit]
+
+    def _arrays(self) -> _Arrays:
+        if self._cached_arrays is None:
+            ids = list(self.docs)
+            self._cached_arrays = _Arrays(
+                ids=ids,
+                rows={doc_id: row for row, doc_id in enumerate(ids)},
+                lengths=np.fromiter(
+                    (self.docs[i].length for i in ids), dtype=np.float64, count=len(ids)
+                ),
+            )
+        return self._cached_arrays
+
+    def _postings(self, term: str, arrays: _Arrays) -> tuple[npt.NDArray[np.intp], Any]:
+        cached = arrays.postings.get(term)
+        if cached is None:
+            holders = sorted(self.postings.get(term, ()), key=arrays.rows.__getitem__)
+            rows = np.fromiter((arrays.rows[i] for i in holders), dtype=np.intp, count=len(holders))
+            tfs = np.fromiter(
+                (self.docs[i].terms[term] for i in holders), dtype=np.float64, count=len(holders)
+            )
+            cached = arrays.postings[term] = (rows, tfs)
+        return cached
+
+
+@dataclass
+class _Arrays:
+    """A catalogue snapshot's documents as arrays (row order = ``ids``), built on first use."""
+
+    ids: list[str]
+    rows: dict[str, int]
+    lengths: npt.NDArray[np.float64]
+    postings: dict[str, tuple[npt.NDArray[np.intp], Any]] = field(default_factory=dict)
 
 
 class Catalogue:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime, timezone
 
@@ -126,3 +127,56 @@ def test_equal_scores_order_by_text_not_by_random_id() -> None:
         assert ranked[0][1] == ranked[1][1]
         texts = [catalogue.docs[doc_id].text for doc_id, _ in ranked]
         assert texts == ["Bob Meyer lives in Porto", "Carla Sousa lives in Cascais"]
+
+
+def _reference_bm25(
+    catalogue: ScopeCatalogue, query: str, visible: object, limit: int
+) -> list[tuple[str, float]]:
+    """Okapi BM25 written out per document (the formula, no arrays): the reference."""
+    from graphmem.search._catalogue import query_terms
+
+    docs = catalogue.docs
+    n = len(docs)
+    avgdl = sum(d.length for d in docs.values()) / n
+    df = {t: sum(1 for d in docs.values() if t in d.terms) for t in query_terms(query)}
+    scored = []
+    for doc in docs.values():
+        if not visible(doc):  # type: ignore[operator]
+            continue
+        score = 0.0
+        for term in sorted(df):
+            tf = doc.terms.get(term, 0)
+            if tf and df[term]:
+                idf = math.log(1.0 + (n - df[term] + 0.5) / (df[term] + 0.5))
+                norm = BM25_K1 * (1 - BM25_B + BM25_B * doc.length / avgdl)
+                score += idf * tf * (BM25_K1 + 1) / (tf + norm)
+        if score > 0:
+            scored.append((doc.id, score))
+    scored.sort(key=lambda item: (-item[1], docs[item[0]].text, item[0]))
+    return scored[:limit]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_bm25_equals_the_per_document_reference(seed: int) -> None:
+    """Hundreds of chat-like turns with common words (every turn names someone), history and
+    a filter: the array implementation returns the reference's ids, order and scores."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["calvin", "dana", "lake", "kayak", "cello", "boston", "hike", "cat", "tea", "the"]
+    rows = []
+    for i in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        ended = 1_800_000_000_000 if i % 7 == 0 else None  # some facts retired before NOW
+        rows.append(
+            _row(f"id{i:03d}", text, valid_to=ended, metadata_json=json.dumps({"k": i % 3}))
+        )
+    catalogue = _catalogue(*rows)
+    only_k1 = ScopeCatalogue.visibility(NOW, lambda doc: doc.metadata.get("k") == 1)
+    for query in ("calvin", "the lake", "dana kayak cello", "boston hike cat tea the", "zzz"):
+        for visible in (ScopeCatalogue.visibility(NOW, None), only_k1):
+            for limit in (1, 10, 30):
+                got = catalogue.bm25(query, visible, limit)
+                want = _reference_bm25(catalogue, query, visible, limit)
+                assert [i for i, _ in got] == [i for i, _ in want], (query, limit)
+                assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-12)
