@@ -80,6 +80,9 @@ class SearchConfig(_Config):
     dense_in_process: bool = True
     """Rank the dense leg in process over the scope's vectors (loaded once per process, in the
     background for large scopes); False: always ask the store (exact scoped query)."""
+    dense_cache_mb: int = Field(default=1024, ge=0)
+    """Memory for in-process scope vectors (1.5 KB per fact at 384 dimensions); least recently
+    searched scopes are dropped beyond it (the scope being searched is always kept)."""
 
 
 class MemoryConfig(_Config):

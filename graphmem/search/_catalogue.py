@@ -235,9 +235,16 @@ class _Arrays:
 class Catalogue:
     """Per-scope catalogues cached in this process, checked against the store on each use."""
 
-    def __init__(self, repository: MemoryRepository, *, max_scopes: int = MAX_CACHED_SCOPES):
+    def __init__(
+        self,
+        repository: MemoryRepository,
+        *,
+        max_scopes: int = MAX_CACHED_SCOPES,
+        max_dense_bytes: int = 1 << 30,
+    ):
         self._repository = repository
         self._max_scopes = max_scopes
+        self._max_dense_bytes = max_dense_bytes
         self._scopes: OrderedDict[str, ScopeCatalogue] = OrderedDict()
         self._dense: dict[str, DenseTable] = {}
         self._lock = threading.Lock()
@@ -274,7 +281,10 @@ class Catalogue:
         with self._lock:
             self._scopes[key] = fresh
             self._scopes.move_to_end(key)
-            while len(self._scopes) > self._max_scopes:
+            while len(self._scopes) > 1 and (
+                len(self._scopes) > self._max_scopes
+                or sum(t.nbytes for t in self._dense.values()) > self._max_dense_bytes
+            ):
                 evicted, _ = self._scopes.popitem(last=False)
                 self._dense.pop(evicted, None)
         if changed is None:

@@ -46,6 +46,11 @@ class DenseTable:
         self._generation = 0
 
     @property
+    def nbytes(self) -> int:
+        """Memory held by the table's arrays."""
+        return int(self._matrix.nbytes + self._valid_from.nbytes + self._valid_to.nbytes)
+
+    @property
     def ready(self) -> bool:
         """Whether every fact of the scope is in the table (else rank in the store)."""
         return self._ready

@@ -69,7 +69,7 @@ class HybridSearcher:
         self._config = config
         self._reranker = reranker
         self._graph = GraphExpander(repository, embedder, ontology)
-        self._catalogue = Catalogue(repository)
+        self._catalogue = Catalogue(repository, max_dense_bytes=config.dense_cache_mb * 1024 * 1024)
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run one search (see README "Search" for the pipeline and its knobs)."""

@@ -164,3 +164,17 @@ def test_holds_only_its_scope(memory: Memory) -> None:
     mine = {f.id for f in memory.get_all(user_id=USER, limit=1000, include_expired=True)}
     found = table.top(vector, 1000, as_of=2**62, include_history=True)
     assert {i for i, _ in found} == mine
+
+
+def test_scope_vectors_are_dropped_beyond_the_memory_budget(memory_factory: MakeMemory) -> None:
+    """With no room, the least recently searched scope's vectors go; the searched one stays."""
+    m = memory_factory(search={"dense_cache_mb": 0})
+    for user in ("ann", "bob"):
+        m.add([{"role": "user", "content": t} for t in TEXTS[:10]], user_id=user, infer=False)
+    catalogue = m._searcher._catalogue
+    m.search("cello", user_id="ann")
+    assert set(catalogue._dense) == {"user_id=ann"}
+    m.search("cello", user_id="bob")
+    m.search("lake", user_id="bob")  # the budget is checked when a scope is refreshed
+    assert set(catalogue._dense) == {"user_id=bob"}
+    assert [h.fact.user_id for h in m.search("cello", user_id="ann").hits] == ["ann"] * 10
