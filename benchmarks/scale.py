@@ -504,14 +504,16 @@ class StatementLog:
         self._store = store
         original = store._query
 
-        def wrapper(text: str, params: Any, name: str) -> Any:
+        def wrapper(text: str, params: Any, name: str, **options: Any) -> Any:
             if not self.enabled:
-                return original(text, params, name)
+                return original(text, params, name, **options)
             start = time.perf_counter()
-            result = original(text, params, name)
+            result = original(text, params, name, **options)
             self.wall[name].append(time.perf_counter() - start)
-            self.server_ms[name].append(float(getattr(result, "run_time_ms", 0.0) or 0.0))
-            self.rows[name].append(len(result.result_set))
+            raw = options.get("raw", False)  # a text reply (vectors): [header, rows, stats]
+            server = 0.0 if raw else float(getattr(result, "run_time_ms", 0.0) or 0.0)
+            self.server_ms[name].append(server)
+            self.rows[name].append(len(result[1]) if raw else len(result.result_set))
             if len(self.params[name]) < 200:
                 self.params[name].append(dict(params))
             return result
