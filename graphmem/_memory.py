@@ -80,6 +80,7 @@ class Memory(_BaseMemory):
         with self._ready_lock:
             if not self._ready:
                 self._store.bootstrap(self._embedder.dimension)
+                self._repository.label_scope_clocks()
                 self._ready = True
 
     def add(
@@ -481,6 +482,8 @@ class Memory(_BaseMemory):
             plan.delete_fact(memory_id)
         self._repository.apply(plan.changes)
         self._repository.delete_scope_leftovers(scope)
+        # every exact scope under this one changed: searches re-read, racing adds re-decide
+        self._repository.bump_scope_clocks(scope)
         return len(deleted)
 
     def history(

@@ -99,6 +99,9 @@ def _entity_from_row(row: Mapping[str, Any]) -> Entity:
     )
 
 
+SCOPE_FIELDS = ("user_id", "agent_id", "run_id")
+
+
 def _scope_fields(scope: Scope) -> tuple[str, ...]:
     return tuple(name for name, value in scope.params().items() if value is not None)
 
@@ -127,6 +130,26 @@ class MemoryRepository:
         """The write clock of the exact scope (read it before deciding; see ``WritePlan.guard``)."""
         rows = self.store.run("scope/clock", {"key": scope.key()})
         return int(rows[0]["version"]) if rows else 0
+
+    def scope_clocks(self, scope: Scope) -> tuple[tuple[str, int], ...]:
+        """(key, version) of every exact scope's write clock under ``scope``, by key."""
+        rows = self._scoped("search/scope_clocks", scope)
+        return tuple((str(row["key"]), int(row["version"] or 0)) for row in rows)
+
+    def bump_scope_clocks(self, scope: Scope) -> None:
+        """Move every write clock under ``scope`` (after writes that bypass the guard)."""
+        self._scoped("scope/bump_clocks", scope)
+
+    def label_scope_clocks(self) -> int:
+        """Give clocks written by older versions their scope's ids (parsed from the key, as
+        ``Scope.key()`` writes it: ``user_id=alice\\x1frun_id=r1``)."""
+        rows = []
+        for row in self.store.run("admin/unlabelled_clocks"):
+            ids = dict(part.partition("=")[::2] for part in str(row["key"]).split("\x1f"))
+            rows.append({"key": row["key"], **{k: ids.get(k) for k in SCOPE_FIELDS}})
+        if rows:
+            self.store.run("admin/label_clocks", {"rows": rows})
+        return len(rows)
 
     def scope_fact_ids(self, scope: Scope) -> list[str]:
         """Ids of every fact of the scope (current or not)."""

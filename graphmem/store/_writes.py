@@ -228,7 +228,11 @@ class _Rows:
     def add(self, write: Write) -> None:
         if isinstance(write, ScopeGuard):
             self.rows["write/scope_guard"] = [
-                {"key": self.changes.scope.key(), "version": write.version}
+                {
+                    "key": self.changes.scope.key(),
+                    "version": write.version,
+                    **self.changes.scope.params(),
+                }
             ]
         elif isinstance(write, EpisodeWrite):
             self.episode(write)

@@ -18,4 +18,7 @@ CREATE INDEX graphmem_episode_user IF NOT EXISTS FOR (e:Episode) ON (e.user_id);
 CREATE INDEX graphmem_episode_agent IF NOT EXISTS FOR (e:Episode) ON (e.agent_id);
 CREATE INDEX graphmem_episode_run IF NOT EXISTS FOR (e:Episode) ON (e.run_id);
 CREATE INDEX graphmem_history_memory IF NOT EXISTS FOR (h:History) ON (h.memory_id);
-CREATE CONSTRAINT graphmem_scope_clock IF NOT EXISTS FOR (c:ScopeClock) REQUIRE c.key IS UNIQUE
+CREATE CONSTRAINT graphmem_scope_clock IF NOT EXISTS FOR (c:ScopeClock) REQUIRE c.key IS UNIQUE;
+CREATE INDEX graphmem_clock_user IF NOT EXISTS FOR (c:ScopeClock) ON (c.user_id);
+CREATE INDEX graphmem_clock_agent IF NOT EXISTS FOR (c:ScopeClock) ON (c.agent_id);
+CREATE INDEX graphmem_clock_run IF NOT EXISTS FOR (c:ScopeClock) ON (c.run_id)
