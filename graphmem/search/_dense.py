@@ -127,7 +127,10 @@ class DenseTable:
             return []
         query = np.asarray(vector, dtype=np.float32)
         norm = float(np.linalg.norm(query))
-        scores = matrix @ (query / norm if norm else query)
+        # einsum, not BLAS: OpenBLAS's threaded matrix-vector product took 23.6 ms at 10k x 384
+        # on a loaded 2-core machine against 1.4 ms single-threaded (measured), and its thread
+        # count is process-wide, not ours to set
+        scores = np.einsum("ij,j->i", matrix, query / norm if norm else query)
         visible = np.ones(size, dtype=bool)
         if not include_history:
             visible &= (valid_from <= as_of) & (valid_to > as_of)
@@ -146,6 +149,22 @@ class DenseTable:
             candidates, picked = candidates[keep], picked[keep]
         ranked = sorted(zip(picked.tolist(), candidates.tolist()), key=lambda p: (-p[0], ids[p[1]]))
         return [(ids[row], score) for score, row in ranked[:limit]]
+
+    def similarities(self, vector: Sequence[float], ids: Sequence[str]) -> dict[str, float]:
+        """The query's cosine to those of ``ids`` in the table (none until it is ready)."""
+        if not self._ready:
+            return {}
+        with self._lock:
+            rows = [(i, self._rows[i]) for i in ids if i in self._rows]
+            matrix = self._matrix
+        if not rows:
+            return {}
+        query = np.asarray(vector, dtype=np.float32)
+        norm = float(np.linalg.norm(query))
+        picked = np.einsum(
+            "ij,j->i", matrix[[row for _, row in rows]], query / norm if norm else query
+        )
+        return {i: float(score) for (i, _), score in zip(rows, picked.tolist())}
 
     # -- internals (called with the lock held) -----------------------------------------------
     def _put(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +21,10 @@ from graphmem.search._fusion import personalized_pagerank
 from graphmem.store._repository import ExpansionEdge, MemoryRepository, TimeFilter
 from graphmem.types import PathStep, Scope
 
-__all__ = ["GraphCandidates", "GraphExpander"]
+__all__ = ["GraphCandidates", "GraphExpander", "Similarity"]
+
+Similarity = Callable[[Sequence[str]], Mapping[str, float]]
+"""The query's cosine to the given facts, for those it knows."""
 
 SEED_LIMIT = 5
 # Seed weight of an entity that shares words with the query without being named in full.
@@ -41,6 +44,7 @@ TEXT_SIMILARITY_CANDIDATES = 150
 CUE_BASELINE = 0.35
 MAX_CUES = 8
 WORD_CACHE = 50_000
+TYPE_CACHE = 256
 # A relationship type met again on one path counts this much ("manager of X's manager").
 REPEATED_TYPE_FACTOR = 0.5
 
@@ -103,6 +107,7 @@ class GraphExpander:
         self._embedder = embedder
         self._ontology = ontology or DEFAULT_ONTOLOGY
         self._phrase_vectors: dict[str, list[float]] = {}
+        self._types_by_token: dict[object, list[str]] = {}
         self._word_vectors: dict[str, list[float]] = {}
 
     def candidates(
@@ -116,11 +121,19 @@ class GraphExpander:
         fanout: int,
         extra_seed_facts: Sequence[str] = (),
         pagerank_weight: float = 1.0,
+        similarity: Similarity | None = None,
+        types_token: object = None,
     ) -> GraphCandidates:
-        """Expand ``hops`` hops from the query's seed entities and score the facts met."""
+        """Expand ``hops`` hops from the query's seed entities and score the facts met.
+        ``similarity`` gives the query's cosine to facts by id where it knows them (the
+        in-process dense table); the store scores the rest. ``types_token`` (the scope's
+        write clocks) reuses the relationship types read when it was last seen: a type the
+        scope holds was written there, which moved a clock."""
         result = GraphCandidates()
+        if hops <= 0:
+            return result  # no expansion: the seed queries would be wasted
         seeds = self._seeds(scope, query, vector, extra_seed_facts)
-        if not seeds or hops <= 0:
+        if not seeds:
             return result
         result.seeds = {entity_id: name for entity_id, (name, _) in seeds.items()}
         names = dict(result.seeds)
@@ -135,7 +148,7 @@ class GraphExpander:
         edges_for_rank: list[tuple[str, str, float]] = []
         frontier = list(seeds)
         cues = self._cue_vectors(query, seeds)
-        relevance = self._relevance(self._repository.relationship_types(), vector, cues)
+        relevance = self._relevance(self._relationship_types(types_token), vector, cues)
         for hop in range(hops):
             # Deeper hops keep fewer (the most query-relevant) edges per entity.
             hop_fanout = max(MIN_FANOUT, fanout >> hop)
@@ -165,10 +178,22 @@ class GraphExpander:
                 break
         self._add_unary_facts(scope, seeds, when, fanout, fact_scores, reach)
         self._apply_pagerank(fact_scores, result, edges_for_rank, seeds, pagerank_weight)
-        self._add_text_similarity(scope, vector, fact_scores, via)
+        self._add_text_similarity(scope, vector, fact_scores, via, similarity)
         result.scores = fact_scores
         result.ranked = sorted(fact_scores, key=lambda f: -fact_scores[f])
         return result
+
+    def _relationship_types(self, token: object) -> list[str]:
+        if token is not None:
+            cached = self._types_by_token.get(token)
+            if cached is not None:
+                return cached
+        types = self._repository.relationship_types()
+        if token is not None:
+            if len(self._types_by_token) >= TYPE_CACHE:
+                self._types_by_token.clear()
+            self._types_by_token[token] = types
+        return types
 
     # -- steps -----------------------------------------------------------------------------
     def _seeds(
@@ -214,6 +239,7 @@ class GraphExpander:
         vector: Sequence[float],
         fact_scores: dict[str, float],
         via: dict[str, tuple[str, ...]],
+        known: Similarity | None = None,
     ) -> None:
         """Blend in how well each candidate's own text matches the query.
 
@@ -234,7 +260,10 @@ class GraphExpander:
             return
         best = sorted(fact_scores, key=lambda f: -fact_scores[f])[:TEXT_SIMILARITY_CANDIDATES]
         wanted = sorted({*best, *(p for f in best for p in via.get(f, ()))})
-        similarity = self._repository.score_facts(scope, wanted, vector)
+        similarity = dict(known(wanted)) if known is not None else {}
+        missing = [fact_id for fact_id in wanted if fact_id not in similarity]
+        if missing:
+            similarity.update(self._repository.score_facts(scope, missing, vector))
         for fact_id in best:
             on_path = [similarity.get(p, 0.0) for p in via.get(fact_id, ())]
             own = similarity.get(fact_id, 0.0)

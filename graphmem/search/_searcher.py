@@ -16,7 +16,7 @@ from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
 from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
-from graphmem.search._graph import GraphCandidates, GraphExpander
+from graphmem.search._graph import GraphCandidates, GraphExpander, Similarity
 from graphmem.search._turns import neighbouring_turns
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Relation, Scope, SearchHit, SearchResult
@@ -96,6 +96,8 @@ class HybridSearcher:
             fanout=request.fanout,
             extra_seed_facts=[fact_id for fact_id, _ in dense[:DENSE_SEED_FACTS]],
             pagerank_weight=self._config.pagerank_weight,
+            similarity=self._known_similarity(request, catalogue, vector),
+            types_token=(request.scope.key(), catalogue.clocks),
         )
         graph_ranked = graph.ranked
         if ids is not None:
@@ -145,6 +147,15 @@ class HybridSearcher:
                     only=ids,
                 )
         return self._repository.exact_vector_facts(request.scope, vector, pool, when, ids)
+
+    def _known_similarity(
+        self, request: SearchRequest, catalogue: ScopeCatalogue, vector: list[float]
+    ) -> Similarity | None:
+        """The query's cosine to facts from the in-process dense table, when it is loaded."""
+        if not self._config.dense_in_process:
+            return None
+        table = self._catalogue.dense(request.scope, catalogue)
+        return lambda ids: table.similarities(vector, ids)
 
     def _shape(
         self,

@@ -99,3 +99,28 @@ def test_clocks_of_older_versions_get_their_scope_ids(memory_factory: MakeMemory
     again._ensure_ready()
     rows = graph.query("MATCH (c:ScopeClock) RETURN c.user_id, c.agent_id, c.run_id").result_set
     assert rows == [["dana", None, "r1"]]
+
+
+def test_relationship_types_are_read_again_only_after_a_write(
+    memory_factory: MakeMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphmem._demo import STORY, USER
+    from graphmem.llm import ScriptedLLM
+
+    memory = memory_factory()
+    memory._llm = ScriptedLLM([answer for _, _, answer in STORY[:2]])  # type: ignore[attr-defined]
+    memory.add(STORY[0][1], user_id=USER, occurred_at=STORY[0][0])
+    calls: list[int] = []
+    read = memory._repository.relationship_types
+
+    def counted() -> list[str]:
+        calls.append(1)
+        return read()
+
+    monkeypatch.setattr(memory._repository, "relationship_types", counted)
+    for _ in range(3):
+        assert memory.search("Where does Alice live?", user_id=USER).hits
+    assert calls == [1]
+    memory.add(STORY[1][1], user_id=USER, occurred_at=STORY[1][0])  # MANAGED_BY is new
+    memory.search("Who is Alice's manager?", user_id=USER)
+    assert calls == [1, 1]

@@ -178,3 +178,30 @@ def test_scope_vectors_are_dropped_beyond_the_memory_budget(memory_factory: Make
     m.search("lake", user_id="bob")  # the budget is checked when a scope is refreshed
     assert set(catalogue._dense) == {"user_id=bob"}
     assert [h.fact.user_id for h in m.search("cello", user_id="ann").hits] == ["ann"] * 10
+
+
+def test_graph_text_similarity_from_the_table_equals_the_stores(memory: Memory) -> None:
+    scope = Scope(user_id=USER)
+    table = _table(memory, scope)
+    ids = [f.id for f in memory.get_all(user_id=USER, limit=1000)][:40]
+    vector = memory._embedder.embed(["Who plays music?"])[0]
+    known = table.similarities(vector, [*ids, "no-such-fact"])
+    store = memory._repository.score_facts(scope, ids, vector)
+    assert set(known) == set(ids)
+    assert all(abs(known[i] - store[i]) < 1e-5 for i in ids)
+
+
+def test_hops_0_reads_no_graph_seeds(memory: Memory, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    for name in ("fulltext_entities", "vector_entities", "fact_entities", "expand"):
+        original = getattr(memory._repository, name)
+
+        def spy(*args: object, _name: str = name, _original: object = original) -> object:
+            calls.append(_name)
+            return _original(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(memory._repository, name, spy)
+    assert memory.search("Who plays music?", user_id=USER, hops=0).hits
+    assert calls == []
+    memory.search("Who plays music?", user_id=USER)
+    assert "fulltext_entities" in calls
