@@ -27,6 +27,7 @@ from typing import Any
 import snowballstemmer
 
 from graphmem._keys import keyword_terms
+from graphmem.search._dates import date_words
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Scope
 
@@ -102,6 +103,8 @@ class ScopeCatalogue:
             text = row.get("text") or ""
             own = Counter(tokenize(text))
             terms = own + Counter(tokenize(speaker)) if isinstance(speaker, str) else own
+            if "role" in metadata:  # and its session's month and year (search/_dates)
+                terms = terms + Counter(tokenize(date_words(row.get("valid_from"))))
             doc = _Doc(
                 id=row["id"],
                 terms=terms,
