@@ -53,9 +53,7 @@ def neighbouring_turns(
             continue
         at = row.get("occurred_at")
         before = (
-            _messages(row.get("before_json"))
-            if _same_session(at, row.get("before_at"))
-            else []
+            _messages(row.get("before_json")) if _same_session(at, row.get("before_at")) else []
         )
         after = _messages(row.get("after_json")) if _same_session(at, row.get("after_at")) else []
         spoken = [*before, *own, *after]
