@@ -77,6 +77,8 @@ class SearchConfig(_Config):
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
     short_turn_words: int = Field(default=5, ge=0, le=50)
     context_turns: int = Field(default=1, ge=0, le=10)
+    feedback_weight: float = Field(default=0.0, ge=0.0)
+    neighbour_weight: float = Field(default=0.0, ge=0.0)
 
 
 class MemoryConfig(_Config):
