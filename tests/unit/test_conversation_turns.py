@@ -89,3 +89,36 @@ def test_a_turns_session_month_is_searchable_and_a_facts_is_not() -> None:
     only = catalogue.bm25("march 2024", ScopeCatalogue.visibility(NOW, None), 5)
     assert "fact" not in {i for i, _ in only}  # a fact's date is world time: not indexed
     assert catalogue.docs["march"].distinct == 3  # content words only (short-turn demotion)
+
+
+def test_feedback_finds_the_turn_that_shares_a_name_with_the_top_turn() -> None:
+    from graphmem.search._feedback import feedback_ranking
+
+    turn = '{"role": "user", "name": "Ana"}'
+    catalogue = ScopeCatalogue()
+    catalogue.upsert(
+        [
+            {"id": "intro", "text": "my sister Maria is visiting next week", "metadata_json": turn},
+            {"id": "job", "text": "Maria just started at Acme Robotics", "metadata_json": turn},
+            {"id": "other", "text": "the weather was lovely in Porto", "metadata_json": turn},
+        ]
+    )
+    visible = ScopeCatalogue.visibility(NOW, None)
+    ranked = feedback_ranking(catalogue, {"intro": 1.0}, "what does my sister do", visible, 5, 5)
+    assert ranked[:2] == ["intro", "job"]
+    assert feedback_ranking(catalogue, {}, "sister", visible, 5, 5) == []
+
+
+def test_neighbour_leg_ranks_the_turns_next_to_the_top_hits() -> None:
+    from graphmem.search._feedback import neighbour_ranking
+
+    turn = '{"role": "user", "name": "Ana"}'
+    catalogue = ScopeCatalogue()
+    catalogue.upsert(
+        [
+            {"id": "q", "text": "Where did you go last weekend?", "metadata_json": turn},
+            {"id": "a", "text": "We hiked Yosemite.", "metadata_json": turn},
+        ]
+    )
+    around = {"q": ["Ben: We hiked Yosemite."]}
+    assert neighbour_ranking(catalogue, {"q": 1.0}, around, 5) == ["a"]
