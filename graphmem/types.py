@@ -293,7 +293,10 @@ class SearchHit(_Mem0Mapping, _Model):  # type: ignore[misc]
     is_current: bool
     entities: list[str] = Field(default_factory=list)
     sources: list[str] = Field(
-        default_factory=list, description="Which retrievers found it: vector, fulltext, graph."
+        default_factory=list,
+        description="Which retrievers found it: vector, fulltext, graph; with the optional "
+        "raw-turn legs on (SearchConfig.feedback_weight / neighbour_weight), also feedback, "
+        "neighbour.",
     )
     path: list[PathStep] = Field(default_factory=list)
     superseded_by: str | None = None
