@@ -25,7 +25,7 @@ RELATIONSHIP_TYPE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 LABEL_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 # Labels and types graphmem uses itself: a user or LLM type may not collide with them.
 RESERVED_LABELS = frozenset({"Entity", "Fact", "Episode", "History"})
-RESERVED_RELATIONSHIP_TYPES = frozenset({"ABOUT", "FROM", "SUPERSEDED_BY"})
+RESERVED_RELATIONSHIP_TYPES = frozenset({"ABOUT", "FROM", "NEXT", "SUPERSEDED_BY"})
 
 
 def cypher_identifier(value: object, *, kind: str) -> str:

@@ -83,6 +83,8 @@ class SearchConfig(_Config):
     dense_cache_mb: int = Field(default=1024, ge=0)
     """Memory for in-process scope vectors (1.5 KB per fact at 384 dimensions); least recently
     searched scopes are dropped beyond it (the scope being searched is always kept)."""
+    feedback_weight: float = Field(default=0.0, ge=0.0)
+    neighbour_weight: float = Field(default=0.0, ge=0.0)
 
 
 class MemoryConfig(_Config):

@@ -293,13 +293,17 @@ class SearchHit(_Mem0Mapping, _Model):  # type: ignore[misc]
     is_current: bool
     entities: list[str] = Field(default_factory=list)
     sources: list[str] = Field(
-        default_factory=list, description="Which retrievers found it: vector, fulltext, graph."
+        default_factory=list,
+        description="Which retrievers found it: vector, fulltext, graph; with the optional "
+        "raw-turn legs on (SearchConfig.feedback_weight / neighbour_weight), also feedback, "
+        "neighbour.",
     )
     path: list[PathStep] = Field(default_factory=list)
     superseded_by: str | None = None
     context: list[str] = Field(
         default_factory=list,
-        description="A raw turn's neighbouring turns in its session, 'Speaker: text', in order.",
+        description="A raw turn's neighbouring turns in its conversation (across add() calls "
+        "within an hour), 'Speaker: text', in order.",
     )
 
     def to_mem0(self) -> dict[str, Any]:
@@ -362,6 +366,8 @@ class SearchResult(_Mem0Mapping, _Model):
             speaker = _speaker(hit.fact)
             said = f"{speaker}: " if speaker else ""
             line = "- " + said + hit.fact.text + _date_suffix(hit) + _via(hit)
+            # a raw turn's neighbouring turns of the same conversation, in order
+            line += "".join(f"\n  | {turn}" for turn in hit.context)
             if used + len(line) + 1 > budget:
                 break
             lines.append(line)

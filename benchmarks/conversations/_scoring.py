@@ -48,7 +48,9 @@ def entries_from_texts(
         ids = set(index.get(text.strip(), frozenset()))
         if context is not None and i < len(context):
             for extra in context[i]:
-                ids |= index.get(extra.strip(), frozenset())
+                # a context turn may be shown as "Speaker: text"
+                said = extra.split(": ", 1)[-1]
+                ids |= index.get(extra.strip(), frozenset()) | index.get(said.strip(), frozenset())
         out.append(frozenset(ids))
     return out
 

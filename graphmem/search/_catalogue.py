@@ -29,6 +29,7 @@ import numpy.typing as npt
 import snowballstemmer
 
 from graphmem._keys import keyword_terms
+from graphmem.search._dates import date_words
 from graphmem.search._dense import BACKGROUND_LOAD_ABOVE, DenseTable
 from graphmem.store._base import Row
 from graphmem.store._repository import MemoryRepository, TimeFilter
@@ -109,6 +110,8 @@ class ScopeCatalogue:
             text = row.get("text") or ""
             own = Counter(tokenize(text))
             terms = own + Counter(tokenize(speaker)) if isinstance(speaker, str) else own
+            if "role" in metadata:  # and its session's month and year (search/_dates)
+                terms = terms + Counter(tokenize(date_words(row.get("valid_from"))))
             doc = _Doc(
                 id=row["id"],
                 terms=terms,

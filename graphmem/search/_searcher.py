@@ -15,6 +15,7 @@ from graphmem._temporal import to_ms
 from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
 from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
+from graphmem.search._feedback import NEIGHBOUR_HITS, feedback_ranking, neighbour_ranking
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander, Similarity
 from graphmem.search._turns import neighbouring_turns
@@ -114,6 +115,16 @@ class HybridSearcher:
             "graph": self._config.graph_weight,
         }
         fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
+        if self._config.feedback_weight > 0:  # pseudo-relevance feedback (search/_feedback)
+            rankings["feedback"] = feedback_ranking(
+                catalogue, fused, request.query, visible, pool, self._config.short_turn_words
+            )
+            weights["feedback"] = self._config.feedback_weight
+            fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
+        if self._config.neighbour_weight > 0:  # the turns next to the top hits (search/_feedback)
+            rankings["neighbour"] = self._neighbour_leg(request, catalogue, fused, pool)
+            weights["neighbour"] = self._config.neighbour_weight
+            fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
         _demote_short_turns(fused, catalogue, self._config.short_turn_words)
         docs = catalogue.docs
         # equal scores order by text, then id: the same memories rank the same in any store
@@ -230,6 +241,17 @@ class HybridSearcher:
             else hit
             for hit in hits
         ]
+
+    def _neighbour_leg(
+        self, request: SearchRequest, catalogue: ScopeCatalogue, fused: dict[str, float], pool: int
+    ) -> list[str]:
+        docs = catalogue.docs
+        top = sorted(fused, key=lambda f: (-fused[f], docs[f].text if f in docs else "", f))
+        raw = {f: docs[f].text for f in top[:NEIGHBOUR_HITS] if f in docs and docs[f].turn}
+        if not raw:
+            return []
+        rows = self._repository.turn_episodes(request.scope, list(raw))
+        return neighbour_ranking(catalogue, fused, neighbouring_turns(rows, raw, 1), pool)
 
     def _rerank(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:
         if self._config.mmr_lambda is not None and len(hits) > 1:

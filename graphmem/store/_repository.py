@@ -417,8 +417,9 @@ class MemoryRepository:
         ]
 
     def relationship_types(self) -> list[str]:
-        """Every relationship type in the graph."""
-        return [row["type"] for row in self.store.run("schema/relationship_types")]
+        """Every relationship type in the graph but the episode order (NEXT)."""
+        rows = self.store.run("schema/relationship_types")
+        return [row["type"] for row in rows if row["type"] != "NEXT"]
 
     def expand(
         self,

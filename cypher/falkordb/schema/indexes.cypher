@@ -19,6 +19,7 @@ CREATE INDEX FOR (e:Episode) ON (e.content_hash);
 CREATE INDEX FOR (e:Episode) ON (e.user_id);
 CREATE INDEX FOR (e:Episode) ON (e.agent_id);
 CREATE INDEX FOR (e:Episode) ON (e.run_id);
+CREATE INDEX FOR (e:Episode) ON (e.scope_key);
 CREATE INDEX FOR (h:History) ON (h.memory_id);
 CREATE INDEX FOR (c:ScopeClock) ON (c.key);
 CREATE INDEX FOR (c:ScopeClock) ON (c.user_id);

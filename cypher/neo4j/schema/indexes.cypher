@@ -17,6 +17,7 @@ CREATE INDEX graphmem_episode_hash IF NOT EXISTS FOR (e:Episode) ON (e.content_h
 CREATE INDEX graphmem_episode_user IF NOT EXISTS FOR (e:Episode) ON (e.user_id);
 CREATE INDEX graphmem_episode_agent IF NOT EXISTS FOR (e:Episode) ON (e.agent_id);
 CREATE INDEX graphmem_episode_run IF NOT EXISTS FOR (e:Episode) ON (e.run_id);
+CREATE INDEX graphmem_episode_scope IF NOT EXISTS FOR (e:Episode) ON (e.scope_key);
 CREATE INDEX graphmem_history_memory IF NOT EXISTS FOR (h:History) ON (h.memory_id);
 CREATE CONSTRAINT graphmem_scope_clock IF NOT EXISTS FOR (c:ScopeClock) REQUIRE c.key IS UNIQUE;
 CREATE INDEX graphmem_clock_user IF NOT EXISTS FOR (c:ScopeClock) ON (c.user_id);
