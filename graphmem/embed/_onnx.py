@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,8 @@ class OnnxEmbedder:
         threads: ONNX Runtime intra-op threads of this session (process settings untouched).
         batch_size: texts per forward pass.
         max_seq_length: tokens kept per text (sentence-transformers' setting for MiniLM).
+        cache_size: texts whose vectors are kept (bounded LRU; filler turns such as "lol" or
+            "Thanks!" recur in chat); 0 disables it. A hit returns the vector computed before.
 
     Raises ``EmbeddingError`` when the model cannot be exported or loaded; the default
     factory (:func:`graphmem.embed.default_embedder`) then falls back to torch and logs why.
@@ -139,6 +142,7 @@ class OnnxEmbedder:
         threads: int = 1,
         batch_size: int = 64,
         max_seq_length: int = 256,
+        cache_size: int = 4096,
     ) -> None:
         self._model_dir = model
         self._cache_dir = Path(cache_dir) if cache_dir is not None else None
@@ -149,6 +153,11 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._cache_size = max(0, int(cache_size))
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.cache_hits = 0
+        self.cache_misses = 0
 
     @property
     def model_name(self) -> str:
@@ -218,9 +227,38 @@ class OnnxEmbedder:
             ) from exc
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """Embed texts as unit vectors (mean pooling + L2 norm, as sentence-transformers)."""
+        """Embed texts as unit vectors (mean pooling + L2 norm, as sentence-transformers).
+
+        Texts seen recently (and duplicates within the call) are embedded once: a bounded LRU
+        of text to vector. Callers get their own list copies.
+        """
         if not texts:
             return []
+        if not self._cache_size:
+            return self._embed(texts)
+        items = list(texts)
+        found: dict[str, list[float]] = {}
+        with self._cache_lock:
+            for text in items:
+                vector = self._cache.get(text)
+                if vector is not None:
+                    self._cache.move_to_end(text)
+                    found[text] = vector
+        missing = list(dict.fromkeys(t for t in items if t not in found))
+        self.cache_hits += len(items) - len(missing)
+        self.cache_misses += len(missing)
+        if missing:
+            fresh = self._embed(missing)
+            with self._cache_lock:
+                for text, vector in zip(missing, fresh):
+                    found[text] = vector
+                    self._cache[text] = vector
+                    self._cache.move_to_end(text)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return [list(found[text]) for text in items]
+
+    def _embed(self, texts: Sequence[str]) -> list[list[float]]:
         self.load()
         import numpy as np
 

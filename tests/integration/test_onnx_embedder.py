@@ -42,10 +42,28 @@ def test_onnx_vectors_match_torch(embedder: SentenceTransformerEmbedder, onnx_ca
     cosines = (reference * vectors).sum(axis=1)
     assert cosines.min() >= 0.9999, cosines
     # a batch gives the same vectors as one text at a time (padding is masked out)
-    single = np.array([onnx.embed([t])[0] for t in TEXTS])
-    assert np.allclose(np.array(onnx.embed(TEXTS[::-1]))[::-1], vectors, atol=1e-5)  # order kept
+    uncached = OnnxEmbedder(cache_dir=onnx_cache, cache_size=0)
+    single = np.array([uncached.embed([t])[0] for t in TEXTS])
+    reordered = np.array(uncached.embed(TEXTS[::-1]))[::-1]
+    assert np.allclose(reordered, vectors, atol=1e-5)  # order kept
     assert np.allclose(single, vectors, atol=1e-5)
     assert onnx.onnx_path().is_file()  # exported once into the cache
+
+
+def test_text_cache_returns_the_same_vectors(onnx_cache: Path) -> None:
+    plain = OnnxEmbedder(cache_dir=onnx_cache, cache_size=0)
+    cached = OnnxEmbedder(cache_dir=onnx_cache, cache_size=3)
+    texts = ["lol", "Thanks!", "lol", "Alice lives in Berlin.", "haha same", "Thanks!"]
+    reference = np.array(plain.embed(texts))
+    first = np.array(cached.embed(texts))
+    assert cached.cache_misses == 4 and cached.cache_hits == 2  # duplicates in one call
+    again = np.array(cached.embed(texts))  # LRU of 3: "lol" was evicted, the other three hit
+    assert cached.cache_hits == 2 + 5 and cached.cache_misses == 5 and len(cached._cache) == 3
+    for vectors in (first, again):
+        assert ((vectors * reference).sum(axis=1) >= 0.99999).all()
+    returned = cached.embed(["lol"])[0]
+    returned[0] = 42.0  # callers own their lists: the cached vector is untouched
+    assert cached.embed(["lol"])[0][0] != 42.0
 
 
 def test_int8_is_opt_in_and_close(embedder: SentenceTransformerEmbedder, onnx_cache: Path) -> None:
