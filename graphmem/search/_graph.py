@@ -91,7 +91,7 @@ class _Reach:
             [*self.path, step],
             self.score + added - HOP_PENALTY,
             (*self.entities, edge.to_id),
-            (*self.facts, edge.fact_id) if gain > 0 else self.facts,
+            (*self.facts, edge.fact_id) if added > 0 else self.facts,
             self.types | {edge.rel_type},
             (edge.rel_type, edge.outgoing),
         )
