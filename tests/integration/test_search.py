@@ -835,33 +835,3 @@ def test_async_and_sync_search_agree(world: World) -> None:
     assert _ids(asyncio.run(run()).hits) == _ids(
         world.memory.search("Where does Tom work?", user_id=USER, limit=5).hits
     )
-
-
-# "the partner of Alice's best friend" is left out: "Maya Cohen's partner is Rui Costa", one hop
-# short of the answer, matches "partner ... best friend" so closely that it stays first (the
-# answer is second; it was third before paths lent their similarity).
-@pytest.mark.parametrize(("question", "answer", "as_of", "hops", "chain"), MULTI_HOP[:4])
-def test_graph_leg_ranks_the_end_of_the_chain_first(
-    world: World,
-    question: str,
-    answer: str,
-    as_of: datetime | None,
-    hops: int | None,
-    chain: list[str],
-) -> None:
-    """The graph leg puts the fact at the end of the chain first, above facts that merely
-    resemble the question ("Alice lives in Lisbon" for "Where does Alice's manager live?"): a
-    candidate is as relevant as the best-matching text on its path."""
-    target = world.fact(answer)
-    searcher = world.memory._searcher
-    vector = shared_embedder().embed([question])[0]
-    found = searcher._graph.candidates(
-        Scope(user_id=USER),
-        question,
-        vector,
-        TimeFilter(as_of or _now()),
-        hops=hops or world.memory.config.search.hops,
-        fanout=world.memory.config.search.fanout,
-    )
-    texts = {f.id: f.text for f in world.facts[USER].values()}
-    assert found.ranked[0] == target.id, [texts.get(f, f) for f in found.ranked[:5]]
