@@ -11,12 +11,20 @@ import logging
 import random
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graphmem._arguments import actor, check_hops, check_memory_id, in_scope, optional_scope
+from graphmem._arguments import (
+    MAX_LIMIT,
+    actor,
+    check_hops,
+    check_memory_id,
+    in_scope,
+    optional_scope,
+)
 from graphmem._ids import text_hash
 from graphmem._mem0 import mem0_config
 from graphmem._memory_base import AddRequest, _BaseMemory
@@ -287,8 +295,15 @@ class Memory(_BaseMemory):
         result = self._searcher.search(request)
         if wanted.condition is None:
             return result
-        hits = [hit for hit in result.hits if wanted.matches(hit.fact)][:limit]
-        return result.model_copy(update={"hits": hits})
+        # mem0's condition is checked on the hits: widen the search until ``limit`` pass or
+        # the scope has no more candidates, so a selective condition is not starved
+        while True:
+            hits = [hit for hit in result.hits if wanted.matches(hit.fact)]
+            if len(hits) >= limit or len(result.hits) < request.limit or request.limit >= MAX_LIMIT:
+                break
+            request = replace(request, limit=min(MAX_LIMIT, request.limit * 4))
+            result = self._searcher.search(request)
+        return result.model_copy(update={"hits": hits[:limit]})
 
     def graph(
         self,

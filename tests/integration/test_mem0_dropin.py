@@ -286,3 +286,31 @@ def test_filtered_get_all_pages_through_facts_of_one_add(
     m.add([{"role": "user", "content": t} for t in texts], user_id="u", infer=False)
     found = m.get_all(filters={"AND": [{"user_id": "u"}, {"memory": {"icontains": "tie"}}]})
     assert sorted(r["memory"] for r in found["results"]) == sorted(texts)
+
+
+def test_a_selective_condition_is_not_starved_by_the_search_depth(
+    memory_factory: MakeMemory,
+) -> None:
+    """The two memories a condition selects rank last for the query (past the first
+    limit*5 hits): search widens until they are found."""
+    m = memory_factory()
+    notes = [
+        {"role": "user", "content": f"Gardening note {i}: water the tomatoes."} for i in range(58)
+    ]
+    m.add(notes, user_id="u", metadata={"tag": "garden"}, infer=False)
+    m.add(
+        [
+            {"role": "user", "content": "The invoice number is 4471."},
+            {"role": "user", "content": "Quarterly tax forms are due in April."},
+        ],
+        user_id="u",
+        metadata={"tag": "finance"},
+        infer=False,
+    )
+    found = m.search(
+        "gardening tomatoes", filters={"AND": [{"user_id": "u"}, {"tag": "finance"}]}, limit=5
+    )
+    assert sorted(r["memory"] for r in found["results"]) == [
+        "Quarterly tax forms are due in April.",
+        "The invoice number is 4471.",
+    ]
