@@ -31,6 +31,7 @@ import snowballstemmer
 from graphmem._keys import keyword_terms
 from graphmem.search._dates import date_words
 from graphmem.search._dense import BACKGROUND_LOAD_ABOVE, DenseTable
+from graphmem.search._links import LinkIndex, ScopeGraph
 from graphmem.store._base import Row
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Scope
@@ -76,6 +77,7 @@ class _Doc:
     turn: bool = False  # a raw conversation turn (add(..., infer=False))
     distinct: int = 0  # distinct words of its own text
     text: str = ""  # breaks score ties by content, so equal scores order the same in any store
+    recorded_at: int = 0
 
 
 @dataclass
@@ -125,6 +127,7 @@ class ScopeCatalogue:
                 turn="role" in metadata,
                 distinct=len(own),
                 text=row.get("text") or "",
+                recorded_at=int(row.get("recorded_at") or 0),
             )
             self.docs[doc.id] = doc
             self.df.update(terms.keys())
@@ -251,6 +254,7 @@ class Catalogue:
         self._max_dense_bytes = max_dense_bytes
         self._scopes: OrderedDict[str, ScopeCatalogue] = OrderedDict()
         self._dense: dict[str, DenseTable] = {}
+        self._links: dict[str, LinkIndex] = {}
         self._lock = threading.Lock()
 
     def get(self, scope: Scope) -> ScopeCatalogue:
@@ -300,6 +304,9 @@ class Catalogue:
             ):
                 evicted, _ = self._scopes.popitem(last=False)
                 self._dense.pop(evicted, None)
+                self._links.pop(evicted, None)
+            if changed is None:  # links of deleted facts must go: start a new index
+                self._links[key] = LinkIndex()
         if changed is None:
             table.reset()  # built from scratch (first use, or a delete): reload on demand
         else:
@@ -329,6 +336,14 @@ class Catalogue:
             )
         return table
 
+    def graph(self, scope: Scope, catalogue: ScopeCatalogue) -> ScopeGraph:
+        """The scope's entity links in process, seen through ``catalogue`` (read on first use,
+        then only the links of facts that arrived since)."""
+        with self._lock:
+            links = self._links.setdefault(_key(scope), LinkIndex())
+        links.ensure(lambda ids: self._repository.scope_links(scope, ids), catalogue)
+        return ScopeGraph(links, catalogue)
+
     def _build(self, scope: Scope) -> ScopeCatalogue:
         catalogue = ScopeCatalogue()
         catalogue.upsert(self._repository.scope_documents(scope, since=0))
@@ -339,6 +354,7 @@ class Catalogue:
         with self._lock:
             self._scopes.clear()
             self._dense.clear()
+            self._links.clear()
 
 
 def _key(scope: Scope) -> str:

@@ -34,6 +34,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 OVERSAMPLE = 8
 MAX_INDEX_K = 2_000
 ENTITY_RETRY_K = 400
+LINK_BATCH = 2_000
+"""Fact ids per ``search/fact_links`` read."""
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,17 @@ class MemoryRepository:
     def scope_documents(self, scope: Scope, *, since: int) -> list[Row]:
         """The scope's facts recorded or updated at or after ``since`` (ms), for search."""
         return self._scoped("search/scope_documents", scope, since=since)
+
+    def scope_links(self, scope: Scope, fact_ids: Sequence[str] | None = None) -> list[Row]:
+        """The entity links of the scope's facts (``None``: all; else the given ones): one row
+        per ABOUT link, with the typed relationship's type and object on a subject link."""
+        if fact_ids is None:
+            return self._scoped("search/scope_links", scope)
+        rows: list[Row] = []
+        for start in range(0, len(fact_ids), LINK_BATCH):
+            batch = list(fact_ids[start : start + LINK_BATCH])
+            rows.extend(self._scoped("search/fact_links", scope, ids=batch))
+        return rows
 
     def turn_episodes(self, scope: Scope, fact_ids: Sequence[str]) -> list[Row]:
         """(fact_id, messages_json) of the episodes the given raw turns came from."""
