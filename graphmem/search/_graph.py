@@ -8,7 +8,6 @@ reports to"), computed with the local embedder and cached.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -18,6 +17,7 @@ import numpy as np
 from graphmem._keys import keyword_terms
 from graphmem._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.embed import Embedder
+from graphmem.search._entities import named_in
 from graphmem.search._fusion import personalized_pagerank
 from graphmem.store._repository import ExpansionEdge, MemoryRepository, TimeFilter
 from graphmem.types import PathStep, Scope
@@ -30,7 +30,6 @@ Similarity = Callable[[Sequence[str]], Mapping[str, float]]
 SEED_LIMIT = 5
 # Seed weight of an entity that shares words with the query without being named in full.
 PARTIAL_NAME_WEIGHT = 0.6
-_WORDS = re.compile(r"[^\w]+")
 ENTITY_SIMILARITY_FLOOR = 0.55
 FRONTIER_LIMIT = 20
 MIN_FANOUT = 4
@@ -51,8 +50,18 @@ REPEATED_TYPE_FACTOR = 0.5
 
 
 class GraphWalk(Protocol):
-    """Where expansion reads the scope's links: the store's queries (``search/expand``,
-    ``search/entity_facts``) or the same walk in process (``search/_links.ScopeGraph``)."""
+    """Where expansion reads the scope's entities and links: the store's queries
+    (``search/fulltext_entities``, ``search/vector_entities``, ``search/expand``,
+    ``search/entity_facts``) or the same in process (``search/_links.ScopeGraph``)."""
+
+    def entities_named(self, query: str, limit: int) -> list[tuple[str, str, bool]]:
+        """Entities whose name or alias shares words with the query: (id, name, named in
+        full), best first."""
+        ...
+
+    def entities_similar(self, vector: Sequence[float], limit: int) -> list[tuple[str, str, float]]:
+        """Entities whose name vector is nearest the query's: (id, name, cosine)."""
+        ...
 
     def expand(
         self,
@@ -75,6 +84,17 @@ class GraphWalk(Protocol):
 class _StoreWalk:
     repository: MemoryRepository
     scope: Scope
+
+    def entities_named(self, query: str, limit: int) -> list[tuple[str, str, bool]]:
+        return [
+            (entity_id, name, named_in(query, (name, *aliases)))
+            for entity_id, name, aliases, _ in self.repository.fulltext_entities(
+                self.scope, query, limit
+            )
+        ]
+
+    def entities_similar(self, vector: Sequence[float], limit: int) -> list[tuple[str, str, float]]:
+        return self.repository.vector_entities(self.scope, vector, limit)
 
     def expand(
         self,
@@ -195,7 +215,7 @@ class GraphExpander:
         result = GraphCandidates()
         if hops <= 0:
             return result  # no expansion: the seed queries would be wasted
-        seeds = self._seeds(scope, query, vector, extra_seed_facts)
+        seeds = self._seeds(walk, scope, query, vector, extra_seed_facts)
         if not seeds:
             return result
         result.seeds = {entity_id: name for entity_id, (name, _) in seeds.items()}
@@ -255,21 +275,18 @@ class GraphExpander:
 
     # -- steps -----------------------------------------------------------------------------
     def _seeds(
-        self, scope: Scope, query: str, vector: Sequence[float], extra_seed_facts: Sequence[str]
+        self,
+        walk: GraphWalk,
+        scope: Scope,
+        query: str,
+        vector: Sequence[float],
+        extra_seed_facts: Sequence[str],
     ) -> dict[str, tuple[str, float]]:
         seeds: dict[str, tuple[str, float]] = {}
-        lowered = f" {_WORDS.sub(' ', query.lower())} "
-        for entity_id, name, aliases, _ in self._repository.fulltext_entities(
-            scope, query, SEED_LIMIT
-        ):
+        for entity_id, name, named in walk.entities_named(query, SEED_LIMIT):
             # "Jamal Foster's partner" names Jamal Foster; Kenji Foster only shares a word.
-            named = any(
-                f" {_WORDS.sub(' ', n.lower()).strip()} " in lowered for n in (name, *aliases)
-            )
             seeds[entity_id] = (name, 1.0 if named else PARTIAL_NAME_WEIGHT)
-        for entity_id, name, similarity in self._repository.vector_entities(
-            scope, vector, SEED_LIMIT
-        ):
+        for entity_id, name, similarity in walk.entities_similar(vector, SEED_LIMIT):
             if similarity >= ENTITY_SIMILARITY_FLOOR:
                 seeds.setdefault(entity_id, (name, similarity))
         if extra_seed_facts and not seeds:

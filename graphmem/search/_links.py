@@ -29,6 +29,9 @@ from graphmem.store._repository import ExpansionEdge, TimeFilter
 
 if TYPE_CHECKING:
     from graphmem.search._catalogue import ScopeCatalogue, _Doc
+    from graphmem.search._entities import EntityTable
+    from graphmem.store._repository import MemoryRepository
+    from graphmem.types import Scope
 
 __all__ = ["LinkIndex", "ScopeGraph"]
 
@@ -90,11 +93,34 @@ class LinkIndex:
 
 
 class ScopeGraph:
-    """A walk over a :class:`LinkIndex`, seeing only the facts of one catalogue snapshot."""
+    """A walk over a :class:`LinkIndex`, seeing only the facts of one catalogue snapshot, with
+    seed entities from the scope's :class:`~graphmem.search._entities.EntityTable`."""
 
-    def __init__(self, index: LinkIndex, catalogue: ScopeCatalogue) -> None:
+    def __init__(
+        self,
+        index: LinkIndex,
+        catalogue: ScopeCatalogue,
+        entities: EntityTable,
+        repository: MemoryRepository,
+        scope: Scope,
+    ) -> None:
         self._index = index
         self._docs = catalogue.docs
+        self._entities = entities
+        self._repository = repository
+        self._scope = scope
+
+    def entities_named(self, query: str, limit: int) -> list[tuple[str, str, bool]]:
+        """Entities sharing words with the query: (id, name, named in full), best first."""
+        return [(i, name, full) for i, name, _, full in self._entities.named(query, limit)]
+
+    def entities_similar(self, vector: Sequence[float], limit: int) -> list[tuple[str, str, float]]:
+        """Entities whose name vector is nearest: (id, name, cosine), in process once the
+        scope's entity vectors are loaded, else by the store's exact query."""
+        found = self._entities.similar(vector, limit)
+        if found is None:
+            return self._repository.vector_entities(self._scope, vector, limit)
+        return found
 
     def _valid(self, when: TimeFilter) -> Callable[[str], _Doc | None]:
         at = int(when.params()["as_of"])

@@ -335,6 +335,19 @@ class MemoryRepository:
             scope_fields=_scope_fields(scope),
         )
 
+    def scope_entities(self, scope: Scope, *, since: int) -> list[Row]:
+        """The scope's entities written or touched at or after ``since`` (ms): id, name,
+        aliases, updated_at."""
+        return self._scoped("search/scope_entities", scope, since=since)
+
+    def entity_vectors(self, scope: Scope, ids: Sequence[str] | None = None) -> Vectors:
+        """The name embeddings of the scope's entities (only ``ids`` if given)."""
+        return self.store.vectors(
+            "search/entity_vectors",
+            {"ids": None if ids is None else list(ids), **_scope_params(scope)},
+            scope_fields=_scope_fields(scope),
+        )
+
     def scope_signature(self, scope: Scope) -> tuple[int, int | None, int | None]:
         """A fingerprint of the scope's facts: (count, newest recorded_at, newest updated_at)."""
         rows = self._scoped("search/scope_signature", scope)

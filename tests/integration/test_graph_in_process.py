@@ -20,7 +20,7 @@ import pytest
 
 from graphmem import Memory
 from graphmem.llm import ScriptedLLM
-from graphmem.search._catalogue import ScopeCatalogue
+from graphmem.search._catalogue import ScopeCatalogue, _key
 from graphmem.search._links import ScopeGraph
 from graphmem.store._repository import TimeFilter
 from graphmem.types import Scope
@@ -209,3 +209,73 @@ def test_sees_new_superseded_and_deleted_facts(world: World) -> None:
         assert Counter(again) == Counter(memory._repository.expand(scope, entities, now, 1_000))
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.key().replace("\x1f", ","))
+def test_similar_seed_entities_match_the_stores_exact_ranking(world: World, scope: Scope) -> None:
+    memory = world.memory
+    graph, _ = _walk(memory, scope)
+    table = memory._searcher._catalogue._entities[_key(scope)]
+    table.vectors.load(
+        lambda ids: memory._repository.entity_vectors(scope, ids), dict, background=False
+    )
+    assert table.vectors.ready
+    for text in ("Alice Novak", "manager", "Lisbon", "a software company", "Tommy"):
+        vector = memory._embedder.embed([text])[0]
+        ours = graph.entities_similar(vector, 5)
+        theirs = memory._repository.similar_entities(scope, vector, 5)
+        assert [i for i, _, _ in ours] == [e.id for e in theirs], text
+        for (_, _, mine), entity in zip(ours, theirs, strict=True):
+            assert mine == pytest.approx(entity.similarity, abs=1e-5)
+
+
+def test_named_seed_entities_come_first_and_from_the_scope_only(world: World) -> None:
+    graph, _ = _walk(world.memory, Scope(user_id=USER))
+    named = graph.entities_named("Where does Alice Novak's manager Carla live?", 5)
+    names = [name for _, name, _ in named]
+    assert names[0] == "Alice Novak" and named[0][2] is True
+    assert "Carla Sousa" in names
+    own = {e.id for e in world.memory._repository.list_entities(Scope(user_id=USER))}
+    assert {i for i, _, _ in named} <= own  # riley's Carla Sousa shares every word
+    assert graph.entities_named("what about the weather", 5) == []
+
+
+def test_seeds_do_not_depend_on_other_tenants(world: World) -> None:
+    """Entity seeds rank with the scope's own statistics: tenants with the same words around
+    a scope do not change which entities seed its searches (or in what order)."""
+    memory, llm = world.memory, world.llm
+    questions = [
+        "Who is Alice's manager?",
+        "Where does Tom Novak work?",
+        "Carla Sousa partner",
+        "Novak family in Ostrava",
+        "Lisbon Feedzai",
+    ]
+    graph, _ = _walk(memory, Scope(user_id=USER))
+    before = [graph.entities_named(q, 5) for q in questions]
+    for number in range(3):  # other tenants full of the same names
+        for episode in EPISODES[:10]:
+            llm.add(episode.answer)
+            memory.add(episode.text, user_id=f"crowd-{number}", occurred_at=episode.when)
+    graph, _ = _walk(memory, Scope(user_id=USER))
+    assert [graph.entities_named(q, 5) for q in questions] == before
+
+
+def test_an_entity_written_by_another_client_seeds_the_next_search(world: World) -> None:
+    memory, llm = world.memory, world.llm
+    scope = Scope(user_id="seeder")
+    llm.add(EPISODES[0].answer)
+    memory.add(EPISODES[0].text, user_id="seeder", occurred_at=EPISODES[0].when)
+    graph, _ = _walk(memory, scope)
+    before = {name for _, name, _ in graph.entities_named("Petra Kral in Brno", 5)}
+    assert "Petra Kral" not in before
+    other = open_memory(world.data_dir, llm, graph=world.graph)
+    try:
+        for episode in EPISODES[1:8]:
+            llm.add(episode.answer)
+            other.add(episode.text, user_id="seeder", occurred_at=episode.when)
+    finally:
+        other.close()
+    graph, _ = _walk(memory, scope)
+    now = {name for _, name, _ in graph.entities_named("Petra Kral in Brno", 5)}
+    assert "Petra Kral" in now
