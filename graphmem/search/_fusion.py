@@ -42,7 +42,7 @@ def personalized_pagerank(
     seeds: Mapping[str, float],
     *,
     alpha: float = 0.85,
-    tolerance: float = 1e-8,
+    tolerance: float = 1e-6,
     max_iterations: int = 200,
 ) -> dict[str, float]:
     """PageRank restarted at ``seeds`` over an undirected weighted candidate subgraph.

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphmem._temporal import from_ms, to_ms
 from graphmem.store._base import GraphStore, Row, Vectors
@@ -50,9 +50,8 @@ class TimeFilter:
         return {"as_of": to_ms(self.as_of), "include_history": self.include_history}
 
 
-@dataclass(frozen=True)
-class ExpansionEdge:
-    """One typed relationship met during graph expansion."""
+class ExpansionEdge(NamedTuple):
+    """One typed relationship met during graph expansion (a tuple: a search makes hundreds)."""
 
     from_id: str
     fact_id: str
