@@ -22,7 +22,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from graphmem.store._base import Row
 from graphmem.store._repository import ExpansionEdge, TimeFilter
@@ -39,8 +39,7 @@ Fetch = Callable[[Sequence[str] | None], list[Row]]
 """Reads the links of the given fact ids (``None``: every fact of the scope)."""
 
 
-@dataclass(frozen=True)
-class _Edge:
+class _Edge(NamedTuple):
     fact_id: str
     rel_type: str
     outgoing: bool
