@@ -21,12 +21,13 @@ embedder's default). Per size:
    embedding, write), batches of ``--batch`` messages per call: once into an empty scope of the
    empty graph (before loading) and once into the target scope after loading and searching
    (N facts already there). Plus single-message adds, for the per-call latency.
-3. Search latency over ``--queries`` questions (after a warm-up), three modes interleaved per
+3. Search latency over ``--queries`` questions (after a warm-up), four modes interleaved per
    query so their ratios are fair: ``full`` (``Memory.search``, graph expansion on, default
    hops),
    ``hops0`` (``Memory.search(hops=0)``) and ``dense`` (query embedding +
    ``MemoryRepository.vector_facts`` + ``facts_by_ids``: what a vector memory does). All three
-   include the query embedding. Also the full and dense modes on small scopes (N/other facts).
+   include the query embedding. ``store_walk`` is ``full`` with ``graph_in_process=False``
+   (expansion by store queries). Also the full and dense modes on small scopes (N/other facts).
    Per mode: CPU time and run-queue wait of this process and redis-server (schedstat), so a
    shared machine's contention can be told apart from the engine's own cost.
 4. Stage breakdown of full searches: time in the embedder and in each repository call (wrapped
@@ -1052,6 +1053,13 @@ class SizeRun:
         facts = self.memory._repository.facts_by_ids([i for i, _ in hits], scope)
         return [facts[i][0].text for i, _ in hits if i in facts]
 
+    def forget_query_vectors(self) -> None:
+        """Empty the embedder's text -> vector cache: each mode embeds the query itself (the
+        modes run the same queries, and a cache hit would hide the embedding's cost)."""
+        clear = getattr(self.memory._embedder, "clear_cache", None)
+        if clear is not None:
+            clear()
+
     def _modes(self) -> dict[str, Callable[[str, str], list[str]]]:
         memory = self.memory
 
@@ -1062,7 +1070,18 @@ class SizeRun:
             result = memory.search(query, user_id=user_id, limit=LIMIT, hops=0)
             return [h.fact.text for h in result.hits]
 
-        return {"full": full, "hops0": hops0, "dense": self.dense_search}
+        def store_walk(query: str, user_id: str) -> list[str]:
+            # the full search, its graph expansion one store query per hop (the pre-session-5
+            # read path), for the in-process walk's ratio in the same run
+            searcher = memory._searcher
+            config = searcher._config
+            searcher._config = config.model_copy(update={"graph_in_process": False})
+            try:
+                return full(query, user_id)
+            finally:
+                searcher._config = config
+
+        return {"full": full, "hops0": hops0, "dense": self.dense_search, "store_walk": store_walk}
 
     def search_latency(self, queries: list[tuple[str, str | None]], user_id: str) -> dict[str, Any]:
         modes = self._modes()
@@ -1073,8 +1092,10 @@ class SizeRun:
         cpu: dict[str, list[dict[str, float]]] = {name: [] for name in names}
         hits: dict[str, list[int]] = {name: [] for name in names}
         for index, (query, expected) in enumerate(queries):
-            order = names[index % 3 :] + names[: index % 3]  # rotate which mode runs first
+            turn = index % len(names)
+            order = names[turn:] + names[:turn]  # rotate which mode runs first
             for name in order:
+                self.forget_query_vectors()
                 before = meter.sample()
                 t0 = time.perf_counter()
                 texts = modes[name](query, user_id)
@@ -1096,6 +1117,9 @@ class SizeRun:
             out[name]["wall_minus_runqueue_wait"] = summarize_ms(adjusted[name])
         out["ratio_full_over_dense_p50"] = round(out["full"]["p50"] / out["dense"]["p50"], 2)
         out["ratio_hops0_over_dense_p50"] = round(out["hops0"]["p50"] / out["dense"]["p50"], 2)
+        out["ratio_full_over_store_walk_p50"] = round(
+            out["full"]["p50"] / out["store_walk"]["p50"], 2
+        )
         out["examples"] = [q for q, _ in queries[WARMUP : WARMUP + 8]]
         out["embed_calibration"] = self.embed_calibration()
         return out
@@ -1116,6 +1140,7 @@ class SizeRun:
         hits: dict[str, list[int]] = {"full": [], "dense": []}
         for index, (user_id, query, expected) in enumerate(queries):
             for name in ("full", "dense") if index % 2 else ("dense", "full"):
+                self.forget_query_vectors()
                 t0 = time.perf_counter()
                 texts = modes[name](query, user_id)
                 elapsed = time.perf_counter() - t0
@@ -1158,6 +1183,18 @@ class SizeRun:
 
         clock.wrap(memory._embedder, "embed", embed_stage)
         clock.wrap(expander, "candidates", "graph: python")
+        # the in-process walk (search/_links): syncing the link index, and each walk step
+        catalogue = memory._searcher._catalogue
+        clock.wrap(catalogue, "graph", "graph: link index sync")
+        synced = catalogue.graph
+
+        def graph_with_clock(*args: Any, **kwargs: Any) -> Any:
+            walk = synced(*args, **kwargs)
+            clock.wrap(walk, "expand", "graph: walk expand (in process)")
+            clock.wrap(walk, "entity_facts", "graph: walk entity_facts (in process)")
+            return walk
+
+        catalogue.graph = graph_with_clock  # type: ignore[method-assign]  # restored with "graph"
         for method in dir(type(repo)):
             if method.startswith("_") or method == "apply":
                 continue
@@ -1175,6 +1212,7 @@ class SizeRun:
             clock.reset()
             log.enabled = True
             for query, _ in queries:
+                self.forget_query_vectors()
                 before = dict(clock.totals)
                 t0 = time.perf_counter()
                 self.memory.search(query, user_id=TARGET_USER, limit=LIMIT)
@@ -1820,6 +1858,16 @@ def _markdown(payload: dict[str, Any]) -> str:
             f"hops=0 {r['search']['hops0']['answer_in_top10']:.2f}, "
             f"dense {r['search']['dense']['answer_in_top10']:.2f}"
             for r in results
+        ),
+        "",
+        "Full search with graph expansion in the store (`graph_in_process=False`, one query per "
+        "hop), same run: "
+        + "; ".join(
+            f"{r['size']:,}: p50 {r['search']['store_walk']['p50']:.1f} / wall − wait "
+            f"{r['search']['store_walk']['wall_minus_runqueue_wait']['p50']:.1f} ms, answer in "
+            f"top 10 {r['search']['store_walk']['answer_in_top10']:.2f}"
+            for r in results
+            if "store_walk" in r["search"]
         ),
         "",
         "## Stage breakdown of one full search (mean ms per search)",

@@ -85,6 +85,9 @@ class SearchConfig(_Config):
     searched scopes are dropped beyond it (the scope being searched is always kept)."""
     feedback_weight: float = Field(default=0.0, ge=0.0)
     neighbour_weight: float = Field(default=0.0, ge=0.0)
+    graph_in_process: bool = True
+    """Walk the scope's entity links in process (read once per process and fact); False: one
+    store query per hop (``search/expand``, ``search/entity_facts``)."""
 
 
 class MemoryConfig(_Config):

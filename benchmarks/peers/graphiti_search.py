@@ -60,6 +60,9 @@ class _CachedEmbedder:
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         missing = [t for t in texts if t not in self.table]
         if missing:  # queries: embedded live, never cached (their time is measured)
+            clear = getattr(self.inner, "clear_cache", None)
+            if clear is not None:  # the default embedder's own LRU would serve the 2nd system
+                clear()
             fresh = dict(zip(missing, self.inner.embed(missing)))
             return [self.table.get(t) or fresh[t] for t in texts]
         return [self.table[t] for t in texts]

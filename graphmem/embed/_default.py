@@ -59,6 +59,12 @@ class FallbackEmbedder:
         """Embed with the active embedder."""
         return self.active.embed(texts)
 
+    def clear_cache(self) -> None:
+        """Forget the active embedder's cached text vectors, if it keeps any."""
+        clear = getattr(self.active, "clear_cache", None)
+        if clear is not None:
+            clear()
+
 
 def default_embedder(
     model: str | None = None,

@@ -226,6 +226,11 @@ class OnnxEmbedder:
                 f"cannot export or load {self.model_name!r} on ONNX: {exc}"
             ) from exc
 
+    def clear_cache(self) -> None:
+        """Forget the cached text vectors (benchmarks timing a query's own embedding)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Embed texts as unit vectors (mean pooling + L2 norm, as sentence-transformers).
 

@@ -16,50 +16,27 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import snowballstemmer
 
-from graphmem._keys import keyword_terms
 from graphmem.search._dates import date_words
 from graphmem.search._dense import BACKGROUND_LOAD_ABOVE, DenseTable
+from graphmem.search._entities import EntityTable
+from graphmem.search._links import LinkIndex, ScopeGraph
+from graphmem.search._terms import BM25_B, BM25_K1, query_terms, tokenize
 from graphmem.store._base import Row
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Scope
 
-__all__ = ["BM25_B", "BM25_K1", "Catalogue", "ScopeCatalogue", "tokenize"]
+__all__ = ["BM25_B", "BM25_K1", "Catalogue", "ScopeCatalogue", "query_terms", "tokenize"]
 
-BM25_K1 = 1.2
-BM25_B = 0.75
 MAX_CACHED_SCOPES = 64
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return str(_STEMMER.stemWord(word))
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed word tokens (Snowball English), as the stores' full-text indexes
-    stem: "lives" matches "live"."""
-    return [_stem(word) for word in _TOKEN.findall(text.casefold())]
-
-
-def query_terms(text: str) -> set[str]:
-    """The query's distinct content terms (question words and other stopwords dropped)."""
-    return {_stem(word) for word in keyword_terms(text.casefold(), max_terms=64)}
 
 
 @dataclass
@@ -76,6 +53,7 @@ class _Doc:
     turn: bool = False  # a raw conversation turn (add(..., infer=False))
     distinct: int = 0  # distinct words of its own text
     text: str = ""  # breaks score ties by content, so equal scores order the same in any store
+    recorded_at: int = 0
 
 
 @dataclass
@@ -125,6 +103,7 @@ class ScopeCatalogue:
                 turn="role" in metadata,
                 distinct=len(own),
                 text=row.get("text") or "",
+                recorded_at=int(row.get("recorded_at") or 0),
             )
             self.docs[doc.id] = doc
             self.df.update(terms.keys())
@@ -251,6 +230,8 @@ class Catalogue:
         self._max_dense_bytes = max_dense_bytes
         self._scopes: OrderedDict[str, ScopeCatalogue] = OrderedDict()
         self._dense: dict[str, DenseTable] = {}
+        self._links: dict[str, LinkIndex] = {}
+        self._entities: dict[str, EntityTable] = {}
         self._lock = threading.Lock()
 
     def get(self, scope: Scope) -> ScopeCatalogue:
@@ -300,6 +281,11 @@ class Catalogue:
             ):
                 evicted, _ = self._scopes.popitem(last=False)
                 self._dense.pop(evicted, None)
+                self._links.pop(evicted, None)
+                self._entities.pop(evicted, None)
+            if changed is None:  # links and entities of deleted facts must go: start anew
+                self._links[key] = LinkIndex()
+                self._entities[key] = EntityTable()
         if changed is None:
             table.reset()  # built from scratch (first use, or a delete): reload on demand
         else:
@@ -329,6 +315,21 @@ class Catalogue:
             )
         return table
 
+    def graph(self, scope: Scope, catalogue: ScopeCatalogue) -> ScopeGraph:
+        """The scope's entity links in process, seen through ``catalogue`` (read on first use,
+        then only the links of facts that arrived since)."""
+        key = _key(scope)
+        with self._lock:
+            links = self._links.setdefault(key, LinkIndex())
+            entities = self._entities.setdefault(key, EntityTable())
+        links.ensure(lambda ids: self._repository.scope_links(scope, ids), catalogue)
+        entities.sync(
+            lambda since: self._repository.scope_entities(scope, since=since),
+            lambda ids: self._repository.entity_vectors(scope, ids),
+            catalogue,
+        )
+        return ScopeGraph(links, catalogue, entities, self._repository, scope)
+
     def _build(self, scope: Scope) -> ScopeCatalogue:
         catalogue = ScopeCatalogue()
         catalogue.upsert(self._repository.scope_documents(scope, since=0))
@@ -339,6 +340,8 @@ class Catalogue:
         with self._lock:
             self._scopes.clear()
             self._dense.clear()
+            self._links.clear()
+            self._entities.clear()
 
 
 def _key(scope: Scope) -> str:

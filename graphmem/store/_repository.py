@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphmem._temporal import from_ms, to_ms
 from graphmem.store._base import GraphStore, Row, Vectors
@@ -34,6 +34,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 OVERSAMPLE = 8
 MAX_INDEX_K = 2_000
 ENTITY_RETRY_K = 400
+LINK_BATCH = 2_000
+"""Fact ids per ``search/fact_links`` read."""
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,8 @@ class TimeFilter:
         return {"as_of": to_ms(self.as_of), "include_history": self.include_history}
 
 
-@dataclass(frozen=True)
-class ExpansionEdge:
-    """One typed relationship met during graph expansion."""
+class ExpansionEdge(NamedTuple):
+    """One typed relationship met during graph expansion (a tuple: a search makes hundreds)."""
 
     from_id: str
     fact_id: str
@@ -333,6 +334,19 @@ class MemoryRepository:
             scope_fields=_scope_fields(scope),
         )
 
+    def scope_entities(self, scope: Scope, *, since: int) -> list[Row]:
+        """The scope's entities written or touched at or after ``since`` (ms): id, name,
+        aliases, updated_at."""
+        return self._scoped("search/scope_entities", scope, since=since)
+
+    def entity_vectors(self, scope: Scope, ids: Sequence[str] | None = None) -> Vectors:
+        """The name embeddings of the scope's entities (only ``ids`` if given)."""
+        return self.store.vectors(
+            "search/entity_vectors",
+            {"ids": None if ids is None else list(ids), **_scope_params(scope)},
+            scope_fields=_scope_fields(scope),
+        )
+
     def scope_signature(self, scope: Scope) -> tuple[int, int | None, int | None]:
         """A fingerprint of the scope's facts: (count, newest recorded_at, newest updated_at)."""
         rows = self._scoped("search/scope_signature", scope)
@@ -344,6 +358,17 @@ class MemoryRepository:
     def scope_documents(self, scope: Scope, *, since: int) -> list[Row]:
         """The scope's facts recorded or updated at or after ``since`` (ms), for search."""
         return self._scoped("search/scope_documents", scope, since=since)
+
+    def scope_links(self, scope: Scope, fact_ids: Sequence[str] | None = None) -> list[Row]:
+        """The entity links of the scope's facts (``None``: all; else the given ones): one row
+        per ABOUT link, with the typed relationship's type and object on a subject link."""
+        if fact_ids is None:
+            return self._scoped("search/scope_links", scope)
+        rows: list[Row] = []
+        for start in range(0, len(fact_ids), LINK_BATCH):
+            batch = list(fact_ids[start : start + LINK_BATCH])
+            rows.extend(self._scoped("search/fact_links", scope, ids=batch))
+        return rows
 
     def turn_episodes(self, scope: Scope, fact_ids: Sequence[str]) -> list[Row]:
         """(fact_id, messages_json) of the episodes the given raw turns came from."""

@@ -193,15 +193,23 @@ def test_graph_text_similarity_from_the_table_equals_the_stores(memory: Memory) 
 
 def test_hops_0_reads_no_graph_seeds(memory: Memory, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    for name in ("fulltext_entities", "vector_entities", "fact_entities", "expand"):
-        original = getattr(memory._repository, name)
+    spied = [
+        (memory._repository, "fulltext_entities"),
+        (memory._repository, "vector_entities"),
+        (memory._repository, "fact_entities"),
+        (memory._repository, "expand"),
+        (memory._searcher._graph, "_seeds"),  # in-process seeds (search/_entities) too
+        (memory._searcher._catalogue, "graph"),  # the scope's links and entities
+    ]
+    for owner, name in spied:
+        original = getattr(owner, name)
 
         def spy(*args: object, _name: str = name, _original: object = original) -> object:
             calls.append(_name)
             return _original(*args)  # type: ignore[operator]
 
-        monkeypatch.setattr(memory._repository, name, spy)
+        monkeypatch.setattr(owner, name, spy)
     assert memory.search("Who plays music?", user_id=USER, hops=0).hits
     assert calls == []
     memory.search("Who plays music?", user_id=USER)
-    assert "fulltext_entities" in calls
+    assert "_seeds" in calls and "graph" in calls
