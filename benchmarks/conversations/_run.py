@@ -121,6 +121,7 @@ def _ingest_once(
     """Ingest into ``graph`` unless its marker says this very dataset is already there (then
     None). A graph begun but never finished, or ingested from other data, raises."""
     fingerprint = dataset_fingerprint(conversations)
+    data_dir.mkdir(parents=True, exist_ok=True)  # the embedded store may create it lazily
     marker = _marker(data_dir, graph)
     if marker.exists():
         recorded = json.loads(marker.read_text(encoding="utf-8"))

@@ -38,6 +38,7 @@ def test_a_kept_store_is_ingested_once_per_dataset(tmp_path: Path) -> None:
     assert dataset_fingerprint(one) == dataset_fingerprint(one) != dataset_fingerprint(other)
 
     memory = _Recorder()
+    tmp_path = tmp_path / "not yet made"
     times = _ingest_once(memory, tmp_path, "g", one)
     assert times is not None and len(times) == len(memory.adds) > 0
     assert all(add["infer"] is False for add in memory.adds)
