@@ -85,6 +85,9 @@ class SearchConfig(_Config):
     searched scopes are dropped beyond it (the scope being searched is always kept)."""
     feedback_weight: float = Field(default=0.0, ge=0.0)
     neighbour_weight: float = Field(default=0.0, ge=0.0)
+    reply_weight: float = Field(default=0.0, ge=0.0)
+    """Every candidate raw turn that asks a question (has a ``?``) lends this share of its fused
+    score to the reply right after it (another speaker's next turn); 0 turns it off."""
 
 
 class MemoryConfig(_Config):
