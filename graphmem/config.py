@@ -88,6 +88,9 @@ class SearchConfig(_Config):
     graph_in_process: bool = True
     """Walk the scope's entity links in process (read once per process and fact); False: one
     store query per hop (``search/expand``, ``search/entity_facts``)."""
+    reply_weight: float = Field(default=0.0, ge=0.0)
+    """Every candidate raw turn that asks a question (has a ``?``) lends this share of its fused
+    score to the reply right after it (another speaker's next turn); 0 turns it off."""
 
 
 class MemoryConfig(_Config):

@@ -2,6 +2,11 @@
 
 Writes ``benchmarks/results/conversations.json`` and ``conversations.md`` (``--quick``:
 ``conversations_quick.*``; ``--out NAME``: ``NAME.*``). Set ``HF_HUB_OFFLINE=1``.
+
+Comparing search settings: ``--search '{"neighbour_weight": 0.5}'`` runs graphmem with those
+``SearchConfig`` fields; ``--variants '{"nb": {"neighbour_weight": 0.5}, ...}'`` (or a JSON
+file) also runs each named variant over the same ingested store, reported side by side;
+``--data-dir DIR`` keeps the store, and a later run on the same dataset reuses it.
 """
 
 from __future__ import annotations
@@ -12,10 +17,26 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks._common import RESULTS_DIR, write_json
 from benchmarks.conversations._generate import REUSE_WORDING, generate
 from benchmarks.conversations._report import render
+
+
+def json_arg(value: str) -> dict[str, Any]:
+    """A JSON object given inline (``{...}``) or as the path of a file holding one."""
+    try:
+        inline = value.lstrip()[:1] in ("{", "[")
+        parsed = json.loads(value if inline else Path(value).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"neither JSON nor a readable file: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not JSON: {exc}") from exc
+    if not isinstance(parsed, dict):
+        raise argparse.ArgumentTypeError("expected a JSON object")
+    return parsed
+
 
 FULL_SESSIONS = 12
 QUICK_SESSIONS = 4
@@ -40,7 +61,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="result file stem (default conversations)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--dump", type=Path, default=None, help="also write the dataset JSON here")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="keep the store here; reuse graphs already ingested from the same dataset",
+    )
+    parser.add_argument(
+        "--search",
+        type=json_arg,
+        default=None,
+        help="SearchConfig fields for graphmem, JSON (default: the engine defaults)",
+    )
+    parser.add_argument(
+        "--variants",
+        type=json_arg,
+        default=None,
+        help='name -> SearchConfig fields, JSON or a JSON file: {"nb": {"neighbour_weight": 1}}',
+    )
     args = parser.parse_args(argv)
+    for name, fields in (args.variants or {}).items():
+        if not isinstance(fields, dict):
+            parser.error(f"--variants: {name!r} must map to an object of SearchConfig fields")
     sessions = args.sessions or (QUICK_SESSIONS if args.quick else FULL_SESSIONS)
     alone = args.alone if args.alone is not None else (2 if args.quick else args.people)
     stem = args.out or ("conversations_quick" if args.quick else "conversations")
@@ -55,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m benchmarks.conversations " + shlex.join(
         argv if argv is not None else sys.argv[1:]
     )
-    result = run(dataset, alone=min(alone, args.people), command=command.strip())
+    result = run(
+        dataset,
+        alone=min(alone, args.people),
+        command=command.strip(),
+        data_dir=args.data_dir,
+        search=args.search,
+        variants=args.variants,
+    )
     write_json(args.results_dir / f"{stem}.json", result)
     report = render(result)
     (args.results_dir / f"{stem}.md").write_text(report, encoding="utf-8")

@@ -139,6 +139,7 @@ def render(result: dict[str, Any]) -> str:
         )
         + ".",
         "",
+        *_variants(result),
         "## Timing",
         "",
         f"`add` p50 {t['add_ms'].get('p50')} ms, p95 {t['add_ms'].get('p95')} ms "
@@ -147,6 +148,70 @@ def render(result: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _diff(cell: dict[str, Any]) -> str:
+    lo, hi = cell["ci95"]
+    return f"{cell['mean']:+.3f} [{lo:+.2f}, {hi:+.2f}]"
+
+
+def _variants(result: dict[str, Any]) -> list[str]:
+    """Side-by-side recall@10 of the search variants run on the same store (none: nothing)."""
+    variants = result.get("variants") or {}
+    if not variants:
+        return []
+    base = result.get("search") or {}
+    rows: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any] | None]] = [
+        (
+            "graphmem (this run)",
+            base,
+            result["systems"]["graphmem"],
+            {k: result["differences_recall@10"][k] for k in ("dense", "rrf")},
+        )
+    ]
+    rows += [
+        (name, {**base, **v["search"]}, v["graphmem"], v["differences_recall@10"])
+        for name, v in variants.items()
+    ]
+    out = [
+        "## Search variants on the same store, recall@10",
+        "",
+        "The same questions through `Memory` reopened on the same ingested graph with other "
+        "`SearchConfig` fields (unlisted fields: the engine defaults). Hits only, no context "
+        "credit. Intervals: 95% bootstrap over questions; differences paired.",
+        "",
+        "| variant | search | " + " | ".join(_ROWS) + " |",
+        "|---|---|" + "--:|" * len(_ROWS),
+    ]
+    for name, fields, table, _ in rows:
+        shown = ", ".join(f"{k}={v}" for k, v in fields.items()) or "defaults"
+        cells = [_cell(table.get(row), "recall@10") for row in _ROWS]
+        out.append(f"| {name} | {shown} | " + " | ".join(cells) + " |")
+    dense = result["systems"]["dense"]
+    rrf = result["systems"]["rrf"]
+    out.append(
+        "| dense | – | " + " | ".join(_cell(dense.get(row), "recall@10") for row in _ROWS) + " |"
+    )
+    out.append(
+        "| rrf | – | " + " | ".join(_cell(rrf.get(row), "recall@10") for row in _ROWS) + " |"
+    )
+    out += [
+        "",
+        "| variant | multi_hop − dense | all − dense | all − rrf | lowest category − rrf "
+        "| all − graphmem (this run) | all recall@5 |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for name, _, table, diffs in rows:
+        assert diffs is not None
+        low = min(CATEGORIES, key=lambda c: diffs["rrf"][c]["mean"])
+        own = _diff(diffs["graphmem"]["all"]) if "graphmem" in diffs else "–"
+        out.append(
+            f"| {name} | {_diff(diffs['dense']['multi_hop'])} | {_diff(diffs['dense']['all'])} "
+            f"| {_diff(diffs['rrf']['all'])} | {low} {_diff(diffs['rrf'][low])} | {own} "
+            f"| {_cell(table.get('all'), 'recall@5')} |"
+        )
+    out.append("")
+    return out
 
 
 def _pct(value: float | None) -> str:

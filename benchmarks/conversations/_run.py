@@ -7,16 +7,24 @@
    that tenant's distinct turn texts (dense MiniLM cosine, BM25, RRF k=60), in the same run.
 3. Tenant independence: some tenants are also ingested alone, each in its own graph, and their
    questions re-run; a query "differs" when its top-10 hit texts (in order) differ.
+4. Search variants (optional): the same questions again on the same ingested store, each through
+   a ``Memory`` reopened with another ``SearchConfig``, scored the same way, side by side.
+
+With a kept ``data_dir`` a graph that was already ingested from the same dataset (its marker
+file records the dataset's fingerprint) is reused rather than ingested again, so several search
+configurations can be compared without the ~10-30 minute ingest each time.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +41,7 @@ from benchmarks.conversations._scoring import (
     text_index,
 )
 
-__all__ = ["SYSTEMS", "context_texts", "run"]
+__all__ = ["SYSTEMS", "StoreMismatch", "context_texts", "dataset_fingerprint", "run"]
 
 SYSTEMS = ("graphmem", "dense", "bm25", "rrf")
 SPEAKER_SUFFIX = "+speaker"
@@ -72,7 +80,9 @@ def _spoken(speaker: str, text: str) -> str:
     return f"{speaker}: {text.strip()}"
 
 
-def _memory(data_dir: Path, graph: str, embedder: Any) -> Any:
+def _memory(
+    data_dir: Path, graph: str, embedder: Any, search: Mapping[str, Any] | None = None
+) -> Any:
     from graphmem import Memory
     from graphmem.config import MemoryConfig
 
@@ -81,10 +91,52 @@ def _memory(data_dir: Path, graph: str, embedder: Any) -> Any:
             "graph_store": {
                 "provider": "falkordb",
                 "config": {"data_dir": str(data_dir), "graph": graph},
-            }
+            },
+            "search": dict(search or {}),
         }
     )
     return Memory(config, embedder=embedder)
+
+
+class StoreMismatch(RuntimeError):
+    """A kept data dir holds a partial ingest of a graph, or one of another dataset."""
+
+
+def dataset_fingerprint(conversations: Sequence[Conversation]) -> str:
+    """sha256 of every add call (time, tenant, session, messages): equal means same ingest."""
+    digest = hashlib.sha256()
+    for when, user_id, session, messages in _chunks(conversations):
+        line = [when.isoformat(), user_id, session, messages]
+        digest.update(json.dumps(line, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _marker(data_dir: Path, graph: str) -> Path:
+    return data_dir / f"{graph}.ingested.json"
+
+
+def _ingest_once(
+    memory: Any, data_dir: Path, graph: str, conversations: Sequence[Conversation]
+) -> list[float] | None:
+    """Ingest into ``graph`` unless its marker says this very dataset is already there (then
+    None). A graph begun but never finished, or ingested from other data, raises."""
+    fingerprint = dataset_fingerprint(conversations)
+    data_dir.mkdir(parents=True, exist_ok=True)  # the embedded store may create it lazily
+    marker = _marker(data_dir, graph)
+    if marker.exists():
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+        if recorded.get("fingerprint") == fingerprint and recorded.get("complete"):
+            return None
+        raise StoreMismatch(
+            f"{data_dir} holds graph {graph!r} from another dataset or an unfinished ingest "
+            f"({marker.name}); use a fresh --data-dir"
+        )
+    marker.write_text(json.dumps({"fingerprint": fingerprint, "complete": False}) + "\n")
+    times = _ingest(memory, conversations)
+    marker.write_text(
+        json.dumps({"fingerprint": fingerprint, "complete": True, "adds": len(times)}) + "\n"
+    )
+    return times
 
 
 def _chunks(conversations: Sequence[Conversation]) -> list[tuple[Any, ...]]:
@@ -150,9 +202,17 @@ def run(
     alone: int,
     command: str,
     data_dir: Path | None = None,
+    search: Mapping[str, Any] | None = None,
+    variants: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Callable[[str], None] = _progress,
 ) -> dict[str, Any]:
-    """Run the track on ``dataset``; ``alone`` tenants are also measured alone in a store."""
+    """Run the track on ``dataset``; ``alone`` tenants are also measured alone in a store.
+
+    ``search``: the ``SearchConfig`` fields graphmem runs with (default: the engine's defaults);
+    ``variants``: name -> other ``SearchConfig`` fields, each run over the same ingested store
+    and reported beside graphmem; ``data_dir``: keep the store there (and reuse it when it
+    already holds this dataset) instead of a temporary directory.
+    """
     from graphmem.embed import SentenceTransformerEmbedder
 
     started = time.perf_counter()
@@ -161,6 +221,7 @@ def run(
         "machine": machine_info(),
         "engine": source_digest(),
         "dataset": {"seed": dataset.seed, **dataset.stats()},
+        "search": dict(search or {}),
     }
     embedder = SentenceTransformerEmbedder()
     embedder.embed(["warm up"])
@@ -169,15 +230,24 @@ def run(
     conversations = dataset.conversations
     questions = list(dataset.questions())
     try:
-        memory = _memory(data_dir, "conv_all", embedder)
+        memory = _memory(data_dir, "conv_all", embedder, search)
         progress(f"ingesting {len(conversations)} tenants into one store")
-        add_times = _ingest(memory, conversations)
+        ingested = _ingest_once(memory, data_dir, "conv_all", conversations)
+        result["store"] = {"kept": not own_dir, "reused": ingested is None}
+        add_times = ingested or []
         progress(f"{len(add_times)} adds; searching {len(questions)} questions")
         found, search_times = _search(memory, questions)
         # control for the independence measure: the same queries again on the same store
         alone_ids = [c.user_id for c in conversations[:alone]]
         again, _ = _search(memory, [q for q in questions if q.user_id in alone_ids])
         memory.close()
+        tried: dict[str, Any] = {}
+        for name, fields in (variants or {}).items():
+            progress(f"variant {name}: {json.dumps(dict(fields), sort_keys=True)}")
+            other = _memory(data_dir, "conv_all", embedder, {**(search or {}), **fields})
+            got, times = _search(other, questions)
+            other.close()
+            tried[name] = {"search": dict(fields), "found": got, "times": times}
 
         progress("baselines")
         ranked: dict[str, dict[str, list[str]]] = {
@@ -203,8 +273,8 @@ def run(
         alone_found: dict[str, Any] = {}
         for number, conv in enumerate(conversations[:alone]):
             progress(f"tenant independence: {conv.user_id} alone")
-            solo = _memory(data_dir, f"conv_alone_{number}", embedder)
-            _ingest(solo, [conv])
+            solo = _memory(data_dir, f"conv_alone_{number}", embedder, search)
+            _ingest_once(solo, data_dir, f"conv_alone_{number}", [conv])
             got, _ = _search(solo, conv.questions)
             alone_found.update(got)
             solo.close()
@@ -213,8 +283,8 @@ def run(
         alone_again: dict[str, Any] = {}
         for number, conv in enumerate(conversations[:ALONE_TWICE][:alone]):
             progress(f"tenant independence control: {conv.user_id} alone again")
-            solo = _memory(data_dir, f"conv_alone_again_{number}", embedder)
-            _ingest(solo, [conv])
+            solo = _memory(data_dir, f"conv_alone_again_{number}", embedder, search)
+            _ingest_once(solo, data_dir, f"conv_alone_again_{number}", [conv])
             got, _ = _search(solo, conv.questions)
             alone_again.update(got)
             solo.close()
@@ -326,5 +396,46 @@ def run(
     }
     result["context_exposed"] = context_exposed
     result["graphmem_hit_sources"] = _source_shares(found, questions)
+    result["variants"] = {
+        name: _score_variant(variant, questions, indexes, scores) for name, variant in tried.items()
+    }
     result["questions"] = per_question
     return result
+
+
+def _score_variant(
+    variant: dict[str, Any],
+    questions: Sequence[Question],
+    indexes: Mapping[str, Mapping[str, frozenset[str]]],
+    scores: Mapping[str, list[tuple[str, Scored]]],
+) -> dict[str, Any]:
+    """One search variant's hits, scored like graphmem's, with paired differences against
+    graphmem (the run's own configuration), dense and rrf over the same questions."""
+    found = variant["found"]
+    rows = [
+        (
+            q.category,
+            score_question(
+                q.evidence, entries_from_texts(found[q.id]["texts"], indexes[q.user_id])
+            ),
+        )
+        for q in questions
+    ]
+    differences = {
+        other: {
+            category: paired_diff_ci(
+                [s.recall[10] for c, s in rows if category in ("all", c)],
+                [s.recall[10] for c, s in scores[other] if category in ("all", c)],
+            )
+            for category in [*CATEGORIES, "all"]
+        }
+        for other in ("graphmem", "dense", "rrf")
+    }
+    return {
+        "search": variant["search"],
+        "graphmem": summarize(rows, CATEGORIES),
+        "differences_recall@10": differences,
+        "hit_sources": _source_shares(found, questions),
+        "search_ms": summarize_ms(variant["times"]),
+        "first_rank": {q.id: s.first_rank for q, (_, s) in zip(questions, rows, strict=True)},
+    }

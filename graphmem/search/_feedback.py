@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from graphmem.search._catalogue import ScopeCatalogue, _Doc
 
-__all__ = ["FEEDBACK_TURNS", "feedback_ranking", "neighbour_ranking"]
+__all__ = ["FEEDBACK_TURNS", "feedback_ranking", "neighbour_ranking", "reply_scores"]
 
 FEEDBACK_TURNS = 3
 """How many of the first pass's top content turns feed back."""
@@ -69,3 +69,28 @@ def neighbour_ranking(
             if found is not None and found not in out:
                 out.append(found)
     return out[:limit]
+
+
+def reply_scores(
+    catalogue: ScopeCatalogue,
+    fused: Mapping[str, float],
+    replies: Mapping[str, str],
+    visible: Callable[[_Doc], bool],
+    weight: float,
+) -> dict[str, float]:
+    """Score lent to the replies of the first pass's question turns: the reply right after a
+    candidate question (``replies``: question fact id -> the next turn's text, from
+    :func:`~graphmem.search._turns.replies`) gets ``weight`` x the question's fused score (the
+    best question's, if it answers several). A question that matches the query is a proxy for
+    its answer ("so which city did you pick?" -> "Portland! we drove down on Saturday"), and
+    the question itself carries no answer. Replies that ``visible`` rejects get nothing."""
+    by_text: dict[str, str] = {}
+    for doc in catalogue.docs.values():
+        if doc.turn and visible(doc):
+            by_text.setdefault(doc.text.strip(), doc.id)
+    lent: dict[str, float] = {}
+    for fact_id, text in replies.items():
+        reply = by_text.get(text.strip())
+        if reply is not None and reply != fact_id and fact_id in fused:
+            lent[reply] = max(lent.get(reply, 0.0), weight * fused[fact_id])
+    return lent

@@ -15,10 +15,15 @@ from graphmem._temporal import to_ms
 from graphmem.config import SearchConfig
 from graphmem.embed import Embedder
 from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
-from graphmem.search._feedback import NEIGHBOUR_HITS, feedback_ranking, neighbour_ranking
+from graphmem.search._feedback import (
+    NEIGHBOUR_HITS,
+    feedback_ranking,
+    neighbour_ranking,
+    reply_scores,
+)
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander, Similarity
-from graphmem.search._turns import neighbouring_turns
+from graphmem.search._turns import neighbouring_turns, replies
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Relation, Scope, SearchHit, SearchResult
 
@@ -128,6 +133,11 @@ class HybridSearcher:
             rankings["neighbour"] = self._neighbour_leg(request, catalogue, fused, pool)
             weights["neighbour"] = self._config.neighbour_weight
             fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
+        if self._config.reply_weight > 0:  # a top question lends score to its reply
+            lent = self._reply_leg(request, catalogue, fused, visible)
+            rankings["reply"] = sorted(lent, key=lambda f: (-lent[f], f))
+            for fact_id, score in lent.items():
+                fused[fact_id] = fused.get(fact_id, 0.0) + score
         _demote_short_turns(fused, catalogue, self._config.short_turn_words)
         docs = catalogue.docs
         # equal scores order by text, then id: the same memories rank the same in any store
@@ -255,6 +265,25 @@ class HybridSearcher:
             return []
         rows = self._repository.turn_episodes(request.scope, list(raw))
         return neighbour_ranking(catalogue, fused, neighbouring_turns(rows, raw, 1), pool)
+
+    def _reply_leg(
+        self,
+        request: SearchRequest,
+        catalogue: ScopeCatalogue,
+        fused: dict[str, float],
+        visible: Callable[[_Doc], bool],
+    ) -> dict[str, float]:
+        """Every candidate raw turn that asks a question lends score to the reply after it."""
+        docs = catalogue.docs
+        asking = {
+            f: docs[f].text for f in fused if f in docs and docs[f].turn and "?" in docs[f].text
+        }
+        if not asking:
+            return {}
+        rows = self._repository.turn_episodes(request.scope, list(asking))
+        return reply_scores(
+            catalogue, fused, replies(rows, asking), visible, self._config.reply_weight
+        )
 
     def _rerank(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:
         if self._config.mmr_lambda is not None and len(hits) > 1:

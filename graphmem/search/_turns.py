@@ -10,7 +10,7 @@ from typing import Any
 
 from graphmem.store._base import Row
 
-__all__ = ["SESSION_GAP_MS", "neighbouring_turns"]
+__all__ = ["SESSION_GAP_MS", "neighbouring_turns", "replies"]
 
 SESSION_GAP_MS = 60 * 60 * 1000
 """Two consecutive episodes of a scope are one conversation when their times (``occurred_at``)
@@ -35,6 +35,24 @@ def _same_session(at: Any, other: Any) -> bool:
     return abs(at - other) <= SESSION_GAP_MS
 
 
+def _spoken_around(row: Row, text: str) -> tuple[list[dict[str, Any]], int] | None:
+    """The messages of a hit's episode, with the previous/next episode's of the same
+    conversation on either side, and the index of the hit's own message (None: not there)."""
+    own = _messages(row.get("messages_json"))
+    contents = [str(m.get("content", "")).strip() for m in own]
+    text = text.strip()
+    if text not in contents:
+        return None
+    at = row.get("occurred_at")
+    before = _messages(row.get("before_json")) if _same_session(at, row.get("before_at")) else []
+    after = _messages(row.get("after_json")) if _same_session(at, row.get("after_at")) else []
+    return [*before, *own, *after], len(before) + contents.index(text)
+
+
+def _speaker(message: Mapping[str, Any]) -> str:
+    return str(message.get("name") or message.get("role", "?"))
+
+
 def neighbouring_turns(
     rows: Sequence[Row], texts: Mapping[str, str], turns: int
 ) -> dict[str, list[str]]:
@@ -47,24 +65,32 @@ def neighbouring_turns(
         fact_id = row["fact_id"]
         if fact_id in found or fact_id not in texts:
             continue
-        own = _messages(row.get("messages_json"))
-        contents = [str(m.get("content", "")).strip() for m in own]
-        if texts[fact_id] not in contents:
+        located = _spoken_around(row, texts[fact_id])
+        if located is None:
             continue
-        at = row.get("occurred_at")
-        before = (
-            _messages(row.get("before_json")) if _same_session(at, row.get("before_at")) else []
-        )
-        after = _messages(row.get("after_json")) if _same_session(at, row.get("after_at")) else []
-        spoken = [*before, *own, *after]
-        here = len(before) + contents.index(texts[fact_id])
+        spoken, here = located
         around = [
             *range(max(0, here - turns), here),
             *range(here + 1, min(len(spoken), here + 1 + turns)),
         ]
         found[fact_id] = [
-            f"{spoken[i].get('name') or spoken[i].get('role', '?')}: "
-            f"{str(spoken[i].get('content', '')).strip()}"
-            for i in around
+            f"{_speaker(spoken[i])}: {str(spoken[i].get('content', '')).strip()}" for i in around
         ]
+    return found
+
+
+def replies(rows: Sequence[Row], texts: Mapping[str, str]) -> dict[str, str]:
+    """For each fact id whose turn asks something (its text has a ``?``), the text of the next
+    turn of the same conversation when another speaker says it: the reply to the question."""
+    found: dict[str, str] = {}
+    for row in rows:
+        fact_id = row["fact_id"]
+        if fact_id in found or "?" not in texts.get(fact_id, ""):
+            continue
+        located = _spoken_around(row, texts[fact_id])
+        if located is None:
+            continue
+        spoken, here = located
+        if here + 1 < len(spoken) and _speaker(spoken[here + 1]) != _speaker(spoken[here]):
+            found[fact_id] = str(spoken[here + 1].get("content", "")).strip()
     return found

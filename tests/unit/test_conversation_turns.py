@@ -122,3 +122,49 @@ def test_neighbour_leg_ranks_the_turns_next_to_the_top_hits() -> None:
     )
     around = {"q": ["Ben: We hiked Yosemite."]}
     assert neighbour_ranking(catalogue, {"q": 1.0}, around, 5) == ["a"]
+
+
+def test_a_question_turns_reply_is_the_next_speakers_turn() -> None:
+    from graphmem.search._turns import replies
+
+    # "Crowded?" (Ana) is answered by Ben in the next add(): the reply crosses episodes
+    assert replies([_row()], {"f": "Crowded?"}) == {"f": "Not at all."}
+    # "Where did you go?" sits in the previous episode; its reply opens this one
+    earlier = _row(
+        messages_json=_said(("Ana", "Where did you go?")),
+        after_json=_said(("Ben", "We hiked Yosemite.")),
+    )
+    assert replies([earlier], {"f": "Where did you go?"}) == {"f": "We hiked Yosemite."}
+    # not a question, the same speaker going on, or a session gap: no reply
+    assert replies([_row()], {"f": "We hiked Yosemite."}) == {}
+    going_on = _row(messages_json=_said(("Ana", "Crowded?"), ("Ana", "I bet it was.")))
+    assert replies([going_on], {"f": "Crowded?"}) == {}
+    far = _row(after_at=MARCH + SESSION_GAP_MS + 1)
+    assert replies([far], {"f": "Crowded?"}) == {}
+
+
+def test_a_question_lends_its_score_to_its_visible_reply() -> None:
+    from graphmem.search._feedback import reply_scores
+
+    turn = '{"role": "user", "name": "Ana"}'
+    catalogue = ScopeCatalogue()
+    catalogue.upsert(
+        [
+            {"id": "q1", "text": "so which city did you pick?", "metadata_json": turn},
+            {"id": "q2", "text": "where to in the end?", "metadata_json": turn},
+            {"id": "a", "text": "Portland! we drove down on Saturday", "metadata_json": turn},
+            {"id": "b", "text": "Lisbon, finally", "metadata_json": turn},
+        ]
+    )
+    visible = ScopeCatalogue.visibility(NOW, None)
+    fused = {"q1": 0.09, "q2": 0.05, "a": 0.01}
+    answers = {
+        "q1": "Portland! we drove down on Saturday",
+        "q2": "Portland! we drove down on Saturday",
+    }
+    # the best question's score, times the weight; a reply the first pass missed enters too
+    assert reply_scores(catalogue, fused, answers, visible, 1.0) == {"a": 0.09}
+    assert reply_scores(catalogue, fused, {"q2": "Lisbon, finally"}, visible, 0.5) == {"b": 0.025}
+    assert reply_scores(catalogue, fused, {"q1": "not a stored turn"}, visible, 1.0) == {}
+    hidden = reply_scores(catalogue, fused, answers, lambda doc: doc.id != "a", 1.0)
+    assert hidden == {}
