@@ -105,6 +105,7 @@ class ScopeGraph:
     ) -> None:
         self._index = index
         self._docs = catalogue.docs
+        self._visibility = catalogue.visibility  # the catalogue's own validity test
         self._entities = entities
         self._repository = repository
         self._scope = scope
@@ -122,19 +123,13 @@ class ScopeGraph:
         return found
 
     def _valid(self, when: TimeFilter) -> Callable[[str], _Doc | None]:
-        at = int(when.params()["as_of"])
-        history = when.include_history
+        """The snapshot's document of a fact if it is there and valid at ``when``."""
         docs = self._docs
+        visible = self._visibility(when, None)
 
         def doc_if_valid(fact_id: str) -> _Doc | None:
             doc = docs.get(fact_id)
-            if doc is None or history:
-                return doc
-            if (doc.valid_from is not None and doc.valid_from > at) or (
-                doc.valid_to is not None and doc.valid_to <= at
-            ):
-                return None
-            return doc
+            return doc if doc is not None and visible(doc) else None
 
         return doc_if_valid
 
