@@ -5,7 +5,9 @@ No LLM call anywhere here. One query embedding (local model), then a handful of 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,6 +41,21 @@ RERANK_FACTOR = 3
 MIN_CANDIDATES = 30
 # Dense hits that also seed graph expansion (their entities), for questions naming no entity.
 DENSE_SEED_FACTS = 3
+
+
+_WORKERS: ThreadPoolExecutor | None = None
+_WORKERS_LOCK = threading.Lock()
+
+
+def _workers() -> ThreadPoolExecutor:
+    """The process's query-embedding threads (started on first use, shared by every Memory;
+    a thread is added only when all are busy, so concurrent searches never queue behind one)."""
+    global _WORKERS
+    if _WORKERS is None:
+        with _WORKERS_LOCK:
+            if _WORKERS is None:
+                _WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="graphmem-query")
+    return _WORKERS
 
 
 @dataclass(frozen=True)
@@ -79,10 +96,10 @@ class HybridSearcher:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run one search (see README "Search" for the pipeline and its knobs)."""
-        cue_words = self._graph.missing_cue_words(request.query) if request.hops > 0 else []
-        vectors = self._embedder.embed([request.query, *cue_words])
-        vector = vectors[0]
-        self._graph.remember_cue_words(cue_words, vectors[1:])
+        # The query embedding (the largest single cost) runs on a worker thread while this one
+        # reads the scope's clocks, ranks keywords and embeds the cue words: ONNX Runtime and
+        # the store's socket release the GIL, so on two cores the two overlap.
+        embedding = _workers().submit(self._embedder.embed, [request.query])
         when = TimeFilter(request.as_of, request.include_history)
         pool = max(request.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
         # Dense (exact scoped cosine) and keyword (scope BM25) rank the scope's own facts only,
@@ -91,8 +108,16 @@ class HybridSearcher:
         allowed = _filter(request.filters) if request.filters else None
         visible = catalogue.visibility(when, allowed)
         ids = None if allowed is None else [d.id for d in catalogue.docs.values() if visible(d)]
-        dense = self._dense(request, catalogue, vector, pool, when, ids)
         keyword = catalogue.bm25(request.query, visible, pool)
+        walk = (
+            self._catalogue.graph(request.scope, catalogue)
+            if self._config.graph_in_process and request.hops > 0
+            else None
+        )
+        if request.hops > 0:
+            self._graph.embed_cue_words(request.query, walk)
+        vector = embedding.result()[0]
+        dense = self._dense(request, catalogue, vector, pool, when, ids)
         graph = self._graph.candidates(
             request.scope,
             request.query,
@@ -104,9 +129,7 @@ class HybridSearcher:
             pagerank_weight=self._config.pagerank_weight,
             similarity=self._known_similarity(request, catalogue, vector),
             types_token=(request.scope.key(), catalogue.clocks),
-            walk=self._catalogue.graph(request.scope, catalogue)
-            if self._config.graph_in_process and request.hops > 0
-            else None,
+            walk=walk,
         )
         graph_ranked = graph.ranked
         if ids is not None:

@@ -82,3 +82,59 @@ def test_memory_usage_ledger_adds_up_every_call(data_dir, embedder) -> None:
         assert memory.usage.usage().calls == 2  # search makes no LLM call
     finally:
         memory.reset(), memory.close()
+
+
+class _RecordingEmbedder:
+    """The real embedder, recording each batch it is asked for and on which thread."""
+
+    def __init__(self, inner, fail_on: str | None = None) -> None:
+        import threading
+
+        self.inner = inner
+        self.dimension = inner.dimension
+        self.batches: list[tuple[list[str], str]] = []
+        self.fail_on = fail_on
+        self._thread = threading
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        self.batches.append((list(texts), self._thread.current_thread().name))
+        if self.fail_on is not None and self.fail_on in texts:
+            from graphmem.errors import EmbeddingError
+
+            raise EmbeddingError("the embedding model is gone")
+        return self.inner.embed(texts)
+
+
+def test_query_is_embedded_alone_on_a_worker_and_names_are_no_cue_words(data_dir, embedder) -> None:
+    # A batch pads every text to its longest: a query and three words cost 3x the query
+    # alone. The query goes alone, on a worker thread, while the cue words (minus the words of
+    # the entities the query names, which seed the walk) are embedded on the caller's thread.
+    recording = _RecordingEmbedder(embedder)
+    memory = make(data_dir, recording)
+    try:
+        recording.batches.clear()
+        query = "Which orchestra does Alice's cello teacher conduct?"
+        memory.search(query, user_id="u", limit=3)
+        query_batches = [(b, t) for b, t in recording.batches if query in b]
+        assert query_batches == [([query], query_batches[0][1])]
+        assert query_batches[0][1].startswith("graphmem-query")
+        words = [w for b, _ in recording.batches if query not in b for w in b]
+        assert "cello" in words and "orchestra" in words
+        assert all(len(w.split()) == 1 for w in words)
+    finally:
+        memory.reset(), memory.close()
+
+
+def test_a_failing_query_embedding_surfaces_as_embedding_error(data_dir, embedder) -> None:
+    import pytest
+
+    from graphmem.errors import EmbeddingError
+
+    query = "Where does Alice live?"
+    memory = make(data_dir, _RecordingEmbedder(embedder, fail_on=query))
+    try:
+        with pytest.raises(EmbeddingError, match="model is gone"):
+            memory.search(query, user_id="u", limit=3)
+        assert memory.search("Who grows tomatoes?", user_id="u", limit=1).hits
+    finally:
+        memory.reset(), memory.close()
