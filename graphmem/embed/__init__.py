@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graphmem.embed._background import embed_in_background
 from graphmem.embed._base import Embedder
 from graphmem.embed._default import FallbackEmbedder, default_embedder
 from graphmem.embed._onnx import OnnxEmbedder, default_cache_dir, onnx_available
@@ -20,5 +21,6 @@ __all__ = [
     "default_cache_dir",
     "default_embedder",
     "default_model_path",
+    "embed_in_background",
     "onnx_available",
 ]

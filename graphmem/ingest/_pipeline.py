@@ -15,7 +15,7 @@ from graphmem._keys import name_key
 from graphmem._ontology import DEFAULT_ONTOLOGY, Ontology
 from graphmem._temporal import Clock
 from graphmem.config import MemoryConfig
-from graphmem.embed import Embedder
+from graphmem.embed import Embedder, embed_in_background
 from graphmem.ingest._contracts import (
     EXTRACT_TOOL_NAME,
     RESOLVE_TOOL_NAME,
@@ -148,11 +148,15 @@ class Ingestor:
             plan.guard(version)
         episode_id = new_id()
         plan.add_episode(episode_id, messages, occurred_at, digest, metadata)
+        # The facts' texts are the extraction's own: they are embedded on a worker thread
+        # while entities are resolved and candidate facts read (embed_in_background).
+        texts = [fact.text for fact in extraction.facts]
+        embedding = embed_in_background(self._embedder, texts) if texts else None
         entities = self._resolve_entities(scope, extraction, plan)
         proposals = [self._propose(fact, entities, occurred_at) for fact in extraction.facts]
         close_within_batch(proposals, self.ontology)
-        vectors = self._embedder.embed([p.text for p in proposals]) if proposals else []
         candidates = self._candidates(scope, proposals)
+        vectors = embedding.result() if embedding is not None else []
         outcomes = []
         for index, (proposal, vector) in enumerate(zip(proposals, vectors)):
             related = [c for c in candidates if _shares_entity(proposal, c)]

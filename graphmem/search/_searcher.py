@@ -5,9 +5,7 @@ No LLM call anywhere here. One query embedding (local model), then a handful of 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 from graphmem._ontology import Ontology
 from graphmem._temporal import to_ms
 from graphmem.config import SearchConfig
-from graphmem.embed import Embedder
+from graphmem.embed import Embedder, embed_in_background
 from graphmem.search._catalogue import Catalogue, ScopeCatalogue, _Doc
 from graphmem.search._feedback import (
     NEIGHBOUR_HITS,
@@ -41,21 +39,6 @@ RERANK_FACTOR = 3
 MIN_CANDIDATES = 30
 # Dense hits that also seed graph expansion (their entities), for questions naming no entity.
 DENSE_SEED_FACTS = 3
-
-
-_WORKERS: ThreadPoolExecutor | None = None
-_WORKERS_LOCK = threading.Lock()
-
-
-def _workers() -> ThreadPoolExecutor:
-    """The process's query-embedding threads (started on first use, shared by every Memory;
-    a thread is added only when all are busy, so concurrent searches never queue behind one)."""
-    global _WORKERS
-    if _WORKERS is None:
-        with _WORKERS_LOCK:
-            if _WORKERS is None:
-                _WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="graphmem-query")
-    return _WORKERS
 
 
 @dataclass(frozen=True)
@@ -99,7 +82,7 @@ class HybridSearcher:
         # The query embedding (the largest single cost) runs on a worker thread while this one
         # reads the scope's clocks, ranks keywords and embeds the cue words: ONNX Runtime and
         # the store's socket release the GIL, so on two cores the two overlap.
-        embedding = _workers().submit(self._embedder.embed, [request.query])
+        embedding = embed_in_background(self._embedder, [request.query])
         when = TimeFilter(request.as_of, request.include_history)
         pool = max(request.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
         # Dense (exact scoped cosine) and keyword (scope BM25) rank the scope's own facts only,

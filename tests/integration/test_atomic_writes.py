@@ -286,3 +286,33 @@ def test_a_delete_between_an_adds_read_and_write_makes_the_add_redecide(
     assert deleted == [fact.id]
     assert [f.text for f in memory.get_all(user_id="u")] == ["I like green tea."]
     assert memory.get_all(user_id="u")[0].id != fact.id
+
+
+class _FailingOn:
+    """The real embedder, failing for one text (as a dead model server would)."""
+
+    def __init__(self, inner: Any, text: str) -> None:
+        self.inner, self.text, self.dimension = inner, text, inner.dimension
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if self.text in texts:
+            from graphmem.errors import EmbeddingError
+
+            raise EmbeddingError("embedding model unavailable")
+        return self.inner.embed(texts)
+
+
+def test_a_failing_fact_embedding_writes_nothing(make_memory, embedder) -> None:
+    # The facts are embedded on a worker thread while entities resolve: its error still
+    # reaches the caller, before anything is written.
+    from graphmem.errors import EmbeddingError
+
+    memory = make_memory(_moves_llm())
+    memory.add("Alice: MOVE-Berlin-2", user_id="u", occurred_at=WHEN)
+    memory._embedder = _FailingOn(embedder, "Alice lives in Oslo.")
+    memory._ingest()._embedder = memory._embedder
+    with pytest.raises(EmbeddingError, match="unavailable"):
+        memory.add("Alice: MOVE-Oslo-3", user_id="u", occurred_at=WHEN)
+    assert [f.text for f in memory.get_all(user_id="u")] == ["Alice lives in Berlin."]
+    assert _count(memory, "MATCH (e:Episode {user_id: 'u'}) RETURN count(e)") == 1
+    assert _count(memory, "MATCH (n:Entity {user_id: 'u'}) RETURN count(n)") == 2
