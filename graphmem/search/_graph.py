@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from graphmem._keys import keyword_terms
 from graphmem._ontology import DEFAULT_ONTOLOGY, Ontology
@@ -143,7 +144,7 @@ class GraphCandidates:
     endpoints: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Reach:
     """The best path found to an entity, and its score.
 
@@ -168,11 +169,12 @@ class _Reach:
             # In through LIVES_IN, back out through another LIVES_IN: "someone else who lives
             # there" is a co-membership detour, almost never what a question asks for.
             added = -HOP_PENALTY
+        types = self.types if edge.rel_type in self.types else self.types | {edge.rel_type}
         return _Reach(
             (*self.path, step),
             self.score + added - HOP_PENALTY,
             (*self.entities, edge.to_id),
-            self.types | {edge.rel_type},
+            types,
             (edge.rel_type, edge.outgoing),
         )
 
@@ -187,6 +189,7 @@ class GraphExpander:
         self._embedder = embedder
         self._ontology = ontology or DEFAULT_ONTOLOGY
         self._phrase_vectors: dict[str, list[float]] = {}
+        self._phrase_matrices: dict[tuple[str, ...], npt.NDArray[np.float32]] = {}
         self._types_by_token: dict[object, list[str]] = {}
         self._word_vectors: dict[str, list[float]] = {}
 
@@ -199,7 +202,7 @@ class GraphExpander:
         *,
         hops: int,
         fanout: int,
-        extra_seed_facts: Sequence[str] = (),
+        extra_seed_facts: Callable[[], Sequence[str]] | None = None,
         pagerank_weight: float = 1.0,
         similarity: Similarity | None = None,
         types_token: object = None,
@@ -210,7 +213,9 @@ class GraphExpander:
         in-process dense table); the store scores the rest. ``types_token`` (the scope's
         write clocks) reuses the relationship types read when it was last seen: a type the
         scope holds was written there, which moved a clock. ``walk`` reads the links (default:
-        the store's queries)."""
+        the store's queries). ``extra_seed_facts`` is called (the dense leg may still be
+        running) only when the query names and resembles no entity: those facts' entities
+        seed the walk then."""
         walk = walk or _StoreWalk(self._repository, scope)
         result = GraphCandidates()
         if hops <= 0:
@@ -228,11 +233,14 @@ class GraphExpander:
         frontier = list(seeds)
         cues = self._cue_vectors(query, seeds)
         relevance = self._relevance(self._relationship_types(types_token), vector, cues)
+        symmetric_types: dict[str, bool] = {}
         for hop in range(hops):
             # Deeper hops keep fewer (the most query-relevant) edges per entity.
             hop_fanout = max(MIN_FANOUT, fanout >> hop)
             edges = walk.expand(frontier, when, hop_fanout, relevance)
-            relevance.update(self._relevance([edge.rel_type for edge in edges], vector, cues))
+            unseen = {edge.rel_type for edge in edges} - relevance.keys()
+            if unseen:  # a type's relevance depends on the query only: computed once
+                relevance.update(self._relevance(sorted(unseen), vector, cues))
             improved: set[str] = set()
             for edge in edges:
                 names.setdefault(edge.to_id, edge.to_name)
@@ -240,7 +248,11 @@ class GraphExpander:
                 if edge.to_id in origin.entities or len(origin.path) >= hops:
                     continue  # simple paths of at most `hops` steps
                 gain = relevance[edge.rel_type]
-                symmetric = self._ontology.is_symmetric(edge.rel_type)
+                symmetric = symmetric_types.get(edge.rel_type)
+                if symmetric is None:
+                    symmetric = symmetric_types[edge.rel_type] = self._ontology.is_symmetric(
+                        edge.rel_type
+                    )
                 extended = origin.extend(edge, gain, names, symmetric)
                 edges_for_rank.append((edge.from_id, edge.to_id, 0.05 + gain))
                 if extended.score > fact_scores.get(edge.fact_id, -math.inf):
@@ -280,7 +292,7 @@ class GraphExpander:
         scope: Scope,
         query: str,
         vector: Sequence[float],
-        extra_seed_facts: Sequence[str],
+        extra_seed_facts: Callable[[], Sequence[str]] | None,
     ) -> dict[str, tuple[str, float]]:
         seeds: dict[str, tuple[str, float]] = {}
         for entity_id, name, named in walk.entities_named(query, SEED_LIMIT):
@@ -289,8 +301,9 @@ class GraphExpander:
         for entity_id, name, similarity in walk.entities_similar(vector, SEED_LIMIT):
             if similarity >= ENTITY_SIMILARITY_FLOOR:
                 seeds.setdefault(entity_id, (name, similarity))
-        if extra_seed_facts and not seeds:
-            for about in self._repository.fact_entities(scope, extra_seed_facts):
+        fact_ids = extra_seed_facts() if extra_seed_facts is not None and not seeds else []
+        if fact_ids:
+            for about in self._repository.fact_entities(scope, fact_ids):
                 seeds.setdefault(about.entity_id, (about.name, 0.5))
         return seeds
 
@@ -413,10 +426,15 @@ class GraphExpander:
                 missing, self._embedder.embed([self._ontology.phrase(t) for t in missing])
             ):
                 self._phrase_vectors[rel_type] = phrase_vector
-        types = sorted(set(rel_types))
+        types = tuple(sorted(set(rel_types)))
         if not types:
             return {}
-        phrases = np.asarray([self._phrase_vectors[t] for t in types], dtype=np.float32)
+        phrases = self._phrase_matrices.get(types)
+        if phrases is None:
+            if len(self._phrase_matrices) >= TYPE_CACHE:
+                self._phrase_matrices.clear()
+            phrases = np.asarray([self._phrase_vectors[t] for t in types], dtype=np.float32)
+            self._phrase_matrices[types] = phrases
         whole = phrases @ np.asarray(vector, dtype=np.float32) - RELEVANCE_BASELINE
         if cues:
             best_cue = (phrases @ np.asarray(cues, dtype=np.float32).T).max(axis=1)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from graphmem._background import in_background
 from graphmem._ontology import Ontology
 from graphmem._temporal import to_ms
 from graphmem.config import SearchConfig
@@ -100,7 +101,10 @@ class HybridSearcher:
         if request.hops > 0:
             self._graph.embed_cue_words(request.query, walk)
         vector = embedding.result()[0]
-        dense = self._dense(request, catalogue, vector, pool, when, ids)
+        # The dense leg scores the scope's vectors on a worker while this thread walks the
+        # graph (numpy's loop releases the GIL); the walk waits for it only when the query
+        # names and resembles no entity and the top dense facts' entities seed it instead.
+        dense_ranking = in_background(self._dense, request, catalogue, vector, pool, when, ids)
         graph = self._graph.candidates(
             request.scope,
             request.query,
@@ -108,12 +112,13 @@ class HybridSearcher:
             when,
             hops=request.hops,
             fanout=request.fanout,
-            extra_seed_facts=[fact_id for fact_id, _ in dense[:DENSE_SEED_FACTS]],
+            extra_seed_facts=lambda: [f for f, _ in dense_ranking.result()[:DENSE_SEED_FACTS]],
             pagerank_weight=self._config.pagerank_weight,
             similarity=self._known_similarity(request, catalogue, vector),
             types_token=(request.scope.key(), catalogue.clocks),
             walk=walk,
         )
+        dense = dense_ranking.result()
         graph_ranked = graph.ranked
         if ids is not None:
             kept = set(ids)

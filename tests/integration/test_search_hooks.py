@@ -117,7 +117,7 @@ def test_query_is_embedded_alone_on_a_worker_and_names_are_no_cue_words(data_dir
         memory.search(query, user_id="u", limit=3)
         query_batches = [(b, t) for b, t in recording.batches if query in b]
         assert query_batches == [([query], query_batches[0][1])]
-        assert query_batches[0][1].startswith("graphmem-embed")
+        assert query_batches[0][1].startswith("graphmem-worker")
         words = [w for b, _ in recording.batches if query not in b for w in b]
         assert "cello" in words and "orchestra" in words
         assert all(len(w.split()) == 1 for w in words)
