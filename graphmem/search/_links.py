@@ -18,10 +18,12 @@ so that equal scores order the same in any store.
 
 from __future__ import annotations
 
+import heapq
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple
 
 from graphmem.store._base import Row
@@ -46,6 +48,15 @@ class _Edge(NamedTuple):
     other_id: str
 
 
+_Pick = tuple[int, str, str, int, _Edge]
+"""An edge's walk order within its type: (-valid_from, text, fact id, position, edge)."""
+_ByType = dict[str, list[_Pick]]
+
+ORDERED_ABOVE = 64
+"""Entities with more edges than this are walked from a cached per-type order (a hub); the
+others sort their few edges per walk, which costs less than keeping an order."""
+
+
 @dataclass
 class LinkIndex:
     """Every known fact's entity links in one scope; grows only (a delete starts a new one)."""
@@ -58,6 +69,20 @@ class LinkIndex:
     loaded: bool = False
     _synced: weakref.ref[object] | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _orders: tuple[weakref.ref[object], dict[str, _ByType]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def orders(self, snapshot: ScopeCatalogue) -> dict[str, _ByType]:
+        """Per entity, its edges in the snapshot grouped by type, each group in walk order
+        (newest validity, then text, id, position); filled as walks reach entities, and
+        replaced (not mutated) when another snapshot asks, so a walk only sees its own."""
+        current = self._orders
+        if current is not None and current[0]() is snapshot:
+            return current[1]
+        fresh: dict[str, _ByType] = {}
+        self._orders = (weakref.ref(snapshot), fresh)
+        return fresh
 
     def ensure(self, fetch: Fetch, snapshot: ScopeCatalogue) -> None:
         """Read the links of every fact the first time, then those of the snapshot's facts
@@ -105,6 +130,7 @@ class ScopeGraph:
     ) -> None:
         self._index = index
         self._docs = catalogue.docs
+        self._orders = index.orders(catalogue)
         self._visibility = catalogue.visibility  # the catalogue's own validity test
         self._entities = entities
         self._repository = repository
@@ -143,22 +169,15 @@ class ScopeGraph:
         """One hop of typed relationships from ``entity_ids``, at most ``fanout`` per entity,
         preferring the types with the highest ``weights`` (as ``search/expand``)."""
         weights = weights or {}
-        docs = self._docs
         visible = self._visibility(when, None)
         names = self._index.names
         out: list[ExpansionEdge] = []
         for entity_id in dict.fromkeys(entity_ids):
-            # the hot loop of a walk (hundreds of edges per search): plain tuples, sorted as
-            # they are (the position breaks full ties, as a stable sort on the first four did)
-            picks: list[tuple[float, int, str, str, int, _Edge]] = []
-            for position, edge in enumerate(self._index.edges.get(entity_id, ())):
-                doc = docs.get(edge.fact_id)
-                if doc is not None and visible(doc):
-                    weight = -float(weights.get(edge.rel_type, 0.0))
-                    picks.append(
-                        (weight, -(doc.valid_from or 0), doc.text, edge.fact_id, position, edge)
-                    )
-            picks.sort()
+            edges = self._index.edges.get(entity_id, ())
+            if len(edges) <= ORDERED_ABOVE:
+                picks = self._direct(edges, weights, visible, fanout)
+            else:
+                picks = self._from_ordered(entity_id, weights, visible, fanout)
             out.extend(
                 ExpansionEdge(
                     from_id=entity_id,
@@ -168,9 +187,71 @@ class ScopeGraph:
                     to_id=edge.other_id,
                     to_name=names.get(edge.other_id, ""),
                 )
-                for *_, edge in picks[:fanout]
+                for edge in picks
             )
         return out
+
+    def _direct(
+        self,
+        edges: Sequence[_Edge],
+        weights: Mapping[str, float],
+        visible: Callable[[_Doc], bool],
+        fanout: int,
+    ) -> list[_Edge]:
+        """The ``fanout`` first visible edges in walk order, by sorting them all (cheapest for
+        the few edges most entities have)."""
+        docs = self._docs
+        picks: list[tuple[float, int, str, str, int, _Edge]] = []
+        for position, edge in enumerate(edges):
+            doc = docs.get(edge.fact_id)
+            if doc is not None and visible(doc):
+                weight = -float(weights.get(edge.rel_type, 0.0))
+                picks.append(
+                    (weight, -(doc.valid_from or 0), doc.text, edge.fact_id, position, edge)
+                )
+        picks.sort()
+        return [pick[-1] for pick in picks[:fanout]]
+
+    def _from_ordered(
+        self,
+        entity_id: str,
+        weights: Mapping[str, float],
+        visible: Callable[[_Doc], bool],
+        fanout: int,
+    ) -> list[_Edge]:
+        """The same edges as :meth:`_direct`, read from the entity's cached per-type order: a
+        hub's thousands of edges of other types are never looked at."""
+        docs = self._docs
+        picks: list[_Edge] = []
+        for _, group in groupby(
+            sorted(self._ordered(entity_id).items(), key=lambda t: -weights.get(t[0], 0.0)),
+            key=lambda t: -weights.get(t[0], 0.0),
+        ):
+            # types of equal weight interleave in walk order
+            lists = [ordered for _, ordered in group]
+            for *_, edge in lists[0] if len(lists) == 1 else heapq.merge(*lists):
+                if visible(docs[edge.fact_id]):
+                    picks.append(edge)
+                    if len(picks) == fanout:
+                        return picks
+        return picks
+
+    def _ordered(self, entity_id: str) -> _ByType:
+        """The entity's edges in this snapshot by type, each type in walk order (cached for
+        the snapshot: built once per entity, not per search)."""
+        found = self._orders.get(entity_id)
+        if found is None:
+            docs = self._docs
+            found = {}
+            for position, edge in enumerate(self._index.edges.get(entity_id, ())):
+                doc = docs.get(edge.fact_id)
+                if doc is not None:
+                    pick = (-(doc.valid_from or 0), doc.text, edge.fact_id, position, edge)
+                    found.setdefault(edge.rel_type, []).append(pick)
+            for ordered in found.values():
+                ordered.sort()
+            self._orders[entity_id] = found
+        return found
 
     def entity_facts(
         self, entity_ids: Sequence[str], when: TimeFilter, fanout: int
