@@ -52,6 +52,18 @@ _Pick = tuple[int, str, str, int, _Edge]
 """An edge's walk order within its type: (-valid_from, text, fact id, position, edge)."""
 _ByType = dict[str, list[_Pick]]
 
+
+@dataclass
+class _Orders:
+    """Cached walk orders of one snapshot's hubs (entities with many edges or facts)."""
+
+    edges: dict[str, _ByType] = field(default_factory=dict)
+    """Per entity, its edges grouped by type, each group in walk order (newest validity, then
+    text, fact id, position)."""
+    about: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    """Per entity, the facts about it: (-recorded_at, text, fact id), sorted."""
+
+
 ORDERED_ABOVE = 64
 """Entities with more edges than this are walked from a cached per-type order (a hub); the
 others sort their few edges per walk, which costs less than keeping an order."""
@@ -69,18 +81,17 @@ class LinkIndex:
     loaded: bool = False
     _synced: weakref.ref[object] | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    _orders: tuple[weakref.ref[object], dict[str, _ByType]] | None = field(
+    _orders: tuple[weakref.ref[object], _Orders] | None = field(
         default=None, repr=False, compare=False
     )
 
-    def orders(self, snapshot: ScopeCatalogue) -> dict[str, _ByType]:
-        """Per entity, its edges in the snapshot grouped by type, each group in walk order
-        (newest validity, then text, id, position); filled as walks reach entities, and
-        replaced (not mutated) when another snapshot asks, so a walk only sees its own."""
+    def orders(self, snapshot: ScopeCatalogue) -> _Orders:
+        """The walk orders of hubs in this snapshot, filled as walks reach them; replaced (not
+        mutated) when another snapshot asks, so a walk only sees its own snapshot's."""
         current = self._orders
         if current is not None and current[0]() is snapshot:
             return current[1]
-        fresh: dict[str, _ByType] = {}
+        fresh = _Orders()
         self._orders = (weakref.ref(snapshot), fresh)
         return fresh
 
@@ -147,17 +158,6 @@ class ScopeGraph:
         if found is None:
             return self._repository.vector_entities(self._scope, vector, limit)
         return found
-
-    def _valid(self, when: TimeFilter) -> Callable[[str], _Doc | None]:
-        """The snapshot's document of a fact if it is there and valid at ``when``."""
-        docs = self._docs
-        visible = self._visibility(when, None)
-
-        def doc_if_valid(fact_id: str) -> _Doc | None:
-            doc = docs.get(fact_id)
-            return doc if doc is not None and visible(doc) else None
-
-        return doc_if_valid
 
     def expand(
         self,
@@ -236,10 +236,24 @@ class ScopeGraph:
                         return picks
         return picks
 
+    def _about_ordered(self, entity_id: str) -> list[tuple[int, str, str]]:
+        """The facts about the entity in this snapshot, newest recorded first, ties by text
+        and id (cached for the snapshot, as :meth:`_ordered`)."""
+        found = self._orders.about.get(entity_id)
+        if found is None:
+            docs = self._docs
+            found = sorted(
+                (-doc.recorded_at, doc.text, fact_id)
+                for fact_id in dict.fromkeys(self._index.about.get(entity_id, ()))
+                if (doc := docs.get(fact_id)) is not None
+            )
+            self._orders.about[entity_id] = found
+        return found
+
     def _ordered(self, entity_id: str) -> _ByType:
         """The entity's edges in this snapshot by type, each type in walk order (cached for
         the snapshot: built once per entity, not per search)."""
-        found = self._orders.get(entity_id)
+        found = self._orders.edges.get(entity_id)
         if found is None:
             docs = self._docs
             found = {}
@@ -250,7 +264,7 @@ class ScopeGraph:
                     found.setdefault(edge.rel_type, []).append(pick)
             for ordered in found.values():
                 ordered.sort()
-            self._orders[entity_id] = found
+            self._orders.edges[entity_id] = found
         return found
 
     def entity_facts(
@@ -258,14 +272,25 @@ class ScopeGraph:
     ) -> list[tuple[str, str]]:
         """Facts about the entities, newest recorded first, at most ``fanout`` per entity
         (as ``search/entity_facts``)."""
-        valid = self._valid(when)
+        docs = self._docs
+        visible = self._visibility(when, None)
         out: list[tuple[str, str]] = []
         for entity_id in dict.fromkeys(entity_ids):
-            picks = []
-            for fact_id in dict.fromkeys(self._index.about.get(entity_id, ())):
-                doc = valid(fact_id)
-                if doc is not None:
-                    picks.append((-doc.recorded_at, doc.text, fact_id))
-            picks.sort()
-            out.extend((entity_id, fact_id) for *_, fact_id in picks[:fanout])
+            about = self._index.about.get(entity_id, ())
+            if len(about) > ORDERED_ABOVE:  # a hub: its cached order, up to fanout visible
+                picks: list[str] = []
+                for *_, fact_id in self._about_ordered(entity_id):
+                    if visible(docs[fact_id]):
+                        picks.append(fact_id)
+                        if len(picks) == fanout:
+                            break
+                out.extend((entity_id, fact_id) for fact_id in picks)
+                continue
+            found = []
+            for fact_id in dict.fromkeys(about):
+                doc = docs.get(fact_id)
+                if doc is not None and visible(doc):
+                    found.append((-doc.recorded_at, doc.text, fact_id))
+            found.sort()
+            out.extend((entity_id, fact_id) for *_, fact_id in found[:fanout])
         return out

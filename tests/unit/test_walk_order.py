@@ -24,7 +24,15 @@ def _hub(seed: int, edges: int) -> tuple[LinkIndex, ScopeCatalogue, list[dict[st
         start = rng.choice([None, NOW_MS - 10**9, NOW_MS - 10**6, NOW_MS + 10**6])  # ties too
         end = rng.choice([None, None, NOW_MS - 1, NOW_MS + 10**7])
         text = rng.choice(["same text", f"Person {i} {rel_type} Hub"])  # equal texts tie
-        rows.append({"id": f"f{i:05d}", "text": text, "valid_from": start, "valid_to": end})
+        rows.append(
+            {
+                "id": f"f{i:05d}",
+                "text": text,
+                "valid_from": start,
+                "valid_to": end,
+                "recorded_at": rng.choice([5, 6, 7]),  # ties broken by text, then id
+            }
+        )
         outgoing = rng.random() < 0.8
         links.append(
             {
@@ -72,3 +80,22 @@ def test_an_order_belongs_to_its_snapshot() -> None:
     assert after != before and after == second._direct(index.edges["hub"], {}, visible, 1000)
     # the older snapshot's walk keeps its own order
     assert first._from_ordered("hub", {}, visible, 1000) == before
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("history", [False, True])
+def test_facts_about_a_hub_are_the_newest_recorded_visible_ones(seed: int, history: bool) -> None:
+    index, catalogue, _ = _hub(seed, ORDERED_ABOVE * 8)
+    about = index.about["hub"]
+    assert len(about) > ORDERED_ABOVE
+    walk = ScopeGraph(index, catalogue, None, None, None)  # type: ignore[arg-type]
+    when = TimeFilter(NOW, history)
+    visible = walk._visibility(when, None)
+    docs = catalogue.docs
+    expected = sorted(
+        (-docs[f].recorded_at, docs[f].text, f) for f in about if f in docs and visible(docs[f])
+    )
+    for fanout in (1, 5, 25, 1000):
+        assert walk.entity_facts(["hub"], when, fanout) == [
+            ("hub", f) for *_, f in expected[:fanout]
+        ]
