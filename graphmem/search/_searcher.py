@@ -104,6 +104,8 @@ class HybridSearcher:
         # The dense leg scores the scope's vectors on a worker while this thread walks the
         # graph (numpy's loop releases the GIL); the walk waits for it only when the query
         # names and resembles no entity and the top dense facts' entities seed it instead.
+        if self._config.dense_in_process:  # a small scope's table loads here, once, before
+            self._catalogue.dense(request.scope, catalogue)  # both threads ask for it
         dense_ranking = in_background(self._dense, request, catalogue, vector, pool, when, ids)
         graph = self._graph.candidates(
             request.scope,
