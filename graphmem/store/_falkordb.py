@@ -95,8 +95,11 @@ class FalkorDBStore:
             return self._graph
 
     def _reconnect(self) -> None:
-        """After a lost connection: restart the embedded server if it died, then reconnect."""
+        """After a lost connection: restart the embedded server if it died, then reconnect
+        (never after :meth:`close`: a background read that outlives it must not restart it)."""
         with self._lock:
+            if self._closed:
+                raise StoreUnavailableError("this store is closed")
             self._graph = None
             if self._db is not None:
                 with contextlib.suppress(Exception):
@@ -122,7 +125,7 @@ class FalkorDBStore:
                         return graph.execute_command("GRAPH.RO_QUERY", graph.name, statement)
                     return graph.query(text, _compact(dict(params)))
             except StoreUnavailableError:
-                if attempt == 2 or self._embedded is None:
+                if attempt == 2 or self._embedded is None or self._closed:
                     raise
                 logger.warning("lost the embedded FalkorDB server; restarting it and retrying")
                 self._reconnect()

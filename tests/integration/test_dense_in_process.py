@@ -66,6 +66,9 @@ def _table(m: Memory, scope: Scope) -> DenseTable:
     searcher = m._searcher
     catalogue = searcher._catalogue.get(scope)
     table = searcher._catalogue.dense(scope, catalogue)
+    deadline = time.monotonic() + 30  # scopes above BACKGROUND_LOAD_ABOVE load in a thread
+    while not table.ready and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert table.ready
     return table
 
@@ -213,3 +216,62 @@ def test_hops_0_reads_no_graph_seeds(memory: Memory, monkeypatch: pytest.MonkeyP
     assert calls == []
     memory.search("Who plays music?", user_id=USER)
     assert "_seeds" in calls and "graph" in calls
+
+
+def test_a_background_load_reads_in_chunks_and_equals_a_full_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graphmem.search import _dense
+
+    monkeypatch.setattr(_dense, "LOAD_CHUNK", 3)
+    rng = np.random.default_rng(5)
+    ids = [f"f{i}" for i in range(10)]
+    vectors = {i: rng.standard_normal(4).astype(np.float32) for i in ids}
+    asked: list[object] = []
+
+    def fetch(wanted: object) -> tuple[list[str], np.ndarray]:
+        asked.append(wanted)
+        keys = [i for i in (ids if wanted is None else wanted) if i != "f4"]  # f4: no vector
+        return keys, np.stack([vectors[i] for i in keys])
+
+    spans = {i: (None, None) for i in ids}
+    background, foreground = DenseTable(), DenseTable()
+    background.load(fetch, lambda: dict(spans), background=True)
+    deadline = time.monotonic() + 10
+    while not background.ready and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [len(a) for a in asked if a is not None] == [3, 3, 3, 1]  # chunks, never all
+    foreground.load(fetch, lambda: dict(spans), background=False)
+    query = [0.5, -1.0, 0.25, 2.0]
+    expected = foreground.top(query, 10, as_of=0, include_history=True)
+    assert background.top(query, 10, as_of=0, include_history=True) == expected
+
+
+def test_a_background_load_after_close_never_restarts_the_server(
+    memory_factory: MakeMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = memory_factory()
+    m.add([{"role": "user", "content": t} for t in TEXTS], user_id=USER, infer=False)
+    store = m._store
+    fetch = m._repository.scope_vectors
+    closed = threading.Event()
+    restarts: list[str] = []
+
+    def after_close(scope: Scope, ids: object = None) -> object:
+        closed.wait(10)  # the load reads only once the store is closed
+        return fetch(scope, ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(m._repository, "scope_vectors", after_close)
+    embedded = store._embedded  # type: ignore[attr-defined]
+    if embedded is not None:
+        monkeypatch.setattr(embedded, "ensure_running", lambda: restarts.append("restart"))
+    m.search("cello", user_id=USER)  # 80 facts: the table loads in the background
+    table = m._searcher._catalogue._dense["user_id=" + USER]
+    store._closed = True  # type: ignore[attr-defined]  # as close() marks it (lease kept for the fixture)
+    closed.set()
+    deadline = time.monotonic() + 10
+    while table._loading and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not table.ready and not table._loading  # gave up quietly
+    assert restarts == []
+    store._closed = False  # type: ignore[attr-defined]  # the fixture resets and closes it
