@@ -295,8 +295,8 @@ class SearchHit(_Mem0Mapping, _Model):  # type: ignore[misc]
     sources: list[str] = Field(
         default_factory=list,
         description="Which retrievers found it: vector, fulltext, graph; with the optional "
-        "raw-turn legs on (SearchConfig.feedback_weight / neighbour_weight / reply_weight), "
-        "also feedback, neighbour, reply.",
+        "raw-turn legs (SearchConfig.feedback_weight / neighbour_weight / reply_weight / "
+        "name_weight), also feedback, neighbour, reply, name.",
     )
     path: list[PathStep] = Field(default_factory=list)
     superseded_by: str | None = None
