@@ -88,9 +88,13 @@ class SearchConfig(_Config):
     graph_in_process: bool = True
     """Walk the scope's entity links in process (read once per process and fact); False: one
     store query per hop (``search/expand``, ``search/entity_facts``)."""
-    reply_weight: float = Field(default=0.0, ge=0.0)
+    reply_weight: float = Field(default=0.75, ge=0.0)
     """Every candidate raw turn that asks a question (has a ``?``) lends this share of its fused
     score to the reply right after it (another speaker's next turn); 0 turns it off."""
+    name_weight: float = Field(default=0.5, ge=0.0)
+    """The first pass's top raw turns (and the questions their replies answer) lend this share
+    of their score to the other turns mentioning one of their rare proper names ("so what's
+    Camille's job?" -> "met someone at a friend's bbq. Camille."); 0 turns it off."""
 
 
 class MemoryConfig(_Config):

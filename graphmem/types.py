@@ -294,9 +294,9 @@ class SearchHit(_Mem0Mapping, _Model):  # type: ignore[misc]
     entities: list[str] = Field(default_factory=list)
     sources: list[str] = Field(
         default_factory=list,
-        description="Which retrievers found it: vector, fulltext, graph; with the optional "
-        "raw-turn legs on (SearchConfig.feedback_weight / neighbour_weight / reply_weight), "
-        "also feedback, neighbour, reply.",
+        description="Which retrievers found it: vector, fulltext, graph; for raw turns also "
+        "reply and name (SearchConfig.reply_weight / name_weight, on by default) and, when "
+        "turned on, feedback and neighbour (feedback_weight / neighbour_weight).",
     )
     path: list[PathStep] = Field(default_factory=list)
     superseded_by: str | None = None

@@ -68,10 +68,12 @@ class ScopeCatalogue:
     clocks: tuple[tuple[str, int], ...] | None = None
     since: int = 0
     _cached_arrays: _Arrays | None = field(default=None, repr=False, compare=False)
+    _cached_speakers: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def upsert(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Add or replace documents from ``search/scope_documents`` rows."""
         self._cached_arrays = None
+        self._cached_speakers = None
         for row in rows:
             old = self.docs.pop(row["id"], None)
             if old is not None:
@@ -111,6 +113,17 @@ class ScopeCatalogue:
                 self.postings.setdefault(term, set()).add(doc.id)
             self.total_length += doc.length
         self.df = +self.df  # drop zero counts so the statistics depend on live documents only
+
+    def speaker_terms(self) -> frozenset[str]:
+        """The search terms of every raw turn's speaker (message ``name``) in the scope."""
+        if self._cached_speakers is None:
+            self._cached_speakers = frozenset(
+                term
+                for doc in self.docs.values()
+                if doc.turn and isinstance(doc.metadata.get("name"), str)
+                for term in tokenize(doc.metadata["name"])
+            )
+        return self._cached_speakers
 
     def select(self, when: TimeFilter, allowed: Callable[[_Doc], bool] | None) -> list[_Doc]:
         """The documents visible at ``when`` that pass ``allowed``."""

@@ -77,13 +77,15 @@ def reply_scores(
     replies: Mapping[str, str],
     visible: Callable[[_Doc], bool],
     weight: float,
+    asked_by: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """Score lent to the replies of the first pass's question turns: the reply right after a
     candidate question (``replies``: question fact id -> the next turn's text, from
     :func:`~graphmem.search._turns.replies`) gets ``weight`` x the question's fused score (the
     best question's, if it answers several). A question that matches the query is a proxy for
     its answer ("so which city did you pick?" -> "Portland! we drove down on Saturday"), and
-    the question itself carries no answer. Replies that ``visible`` rejects get nothing."""
+    the question itself carries no answer. Replies that ``visible`` rejects get nothing.
+    ``asked_by``, when given, is filled with reply id -> the question that lent it its score."""
     by_text: dict[str, str] = {}
     for doc in catalogue.docs.values():
         if doc.turn and visible(doc):
@@ -91,6 +93,11 @@ def reply_scores(
     lent: dict[str, float] = {}
     for fact_id, text in replies.items():
         reply = by_text.get(text.strip())
-        if reply is not None and reply != fact_id and fact_id in fused:
-            lent[reply] = max(lent.get(reply, 0.0), weight * fused[fact_id])
+        if reply is None or reply == fact_id or fact_id not in fused:
+            continue
+        score = weight * fused[fact_id]
+        if reply not in lent or score > lent[reply]:
+            lent[reply] = score
+            if asked_by is not None:
+                asked_by[reply] = fact_id
     return lent

@@ -24,6 +24,7 @@ from graphmem.search._feedback import (
 )
 from graphmem.search._fusion import maximal_marginal_relevance, reciprocal_rank_fusion
 from graphmem.search._graph import GraphCandidates, GraphExpander, Similarity
+from graphmem.search._names import name_scores
 from graphmem.search._turns import neighbouring_turns, replies
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Relation, Scope, SearchHit, SearchResult
@@ -146,9 +147,23 @@ class HybridSearcher:
             rankings["neighbour"] = self._neighbour_leg(request, catalogue, fused, pool)
             weights["neighbour"] = self._config.neighbour_weight
             fused = reciprocal_rank_fusion(rankings, k=self._config.rrf_k, weights=weights)
+        asked_by: dict[str, str] = {}  # reply -> the question that lent to it
         if self._config.reply_weight > 0:  # a top question lends score to its reply
-            lent = self._reply_leg(request, catalogue, fused, visible)
+            lent = self._reply_leg(request, catalogue, fused, visible, asked_by)
             rankings["reply"] = sorted(lent, key=lambda f: (-lent[f], f))
+            for fact_id, score in lent.items():
+                fused[fact_id] = fused.get(fact_id, 0.0) + score
+        if self._config.name_weight > 0:  # top turns lend to turns naming whom they name
+            lent = name_scores(
+                catalogue,
+                fused,
+                request.query,
+                visible,
+                self._config.name_weight,
+                self._config.short_turn_words,
+                asked_by,
+            )
+            rankings["name"] = sorted(lent, key=lambda f: (-lent[f], f))
             for fact_id, score in lent.items():
                 fused[fact_id] = fused.get(fact_id, 0.0) + score
         _demote_short_turns(fused, catalogue, self._config.short_turn_words)
@@ -287,6 +302,7 @@ class HybridSearcher:
         catalogue: ScopeCatalogue,
         fused: dict[str, float],
         visible: Callable[[_Doc], bool],
+        asked_by: dict[str, str] | None = None,
     ) -> dict[str, float]:
         """Every candidate raw turn that asks a question lends score to the reply after it."""
         docs = catalogue.docs
@@ -297,7 +313,7 @@ class HybridSearcher:
             return {}
         rows = self._repository.turn_episodes(request.scope, list(asking))
         return reply_scores(
-            catalogue, fused, replies(rows, asking), visible, self._config.reply_weight
+            catalogue, fused, replies(rows, asking), visible, self._config.reply_weight, asked_by
         )
 
     def _rerank(self, request: SearchRequest, hits: list[SearchHit]) -> list[SearchHit]:

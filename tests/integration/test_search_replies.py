@@ -32,8 +32,8 @@ def _ranked(memory: Memory) -> list[tuple[str, list[str]]]:
 def test_the_reply_to_a_matching_question_ranks_with_it(
     memory_factory: Callable[..., Memory],
 ) -> None:
-    plain = _ranked(memory_factory())
-    lent = _ranked(memory_factory(search={"reply_weight": 1.0}))
+    plain = _ranked(memory_factory(search={"reply_weight": 0.0, "name_weight": 0.0}))
+    lent = _ranked(memory_factory(search={"reply_weight": 1.0, "name_weight": 0.0}))
     texts = [text for text, _ in lent]
     assert texts[0] == REPLY, lent  # its question's score, plus its own
     assert [t for t, _ in plain].index(REPLY) > 0, plain  # without the leg, the question leads
