@@ -29,10 +29,6 @@ in the store until it is done. Reading vectors costs ~0.3 ms per fact on FalkorD
 prints every float): loaded in the foreground, a 1,000-fact scope's first search took ~400 ms
 and a 100-fact scope's 70-90 ms, where the store's exact scan of such a scope costs 1-7 ms."""
 
-LOAD_CHUNK = 256
-"""Vectors read per query by a background load: each reply is parsed holding the GIL, so a
-search running meanwhile waits for one chunk at most, not for the whole scope."""
-
 _BACKGROUND_LOADS = threading.BoundedSemaphore(1)
 """One background load at a time in the process: many tenants' first searches would otherwise
 start as many loads, all parsing under the GIL while their searches run."""
@@ -87,8 +83,8 @@ class DenseTable:
             try:
                 if background:
                     with _BACKGROUND_LOADS:
+                        ids, matrix = fetch(None)
                         spans = windows()
-                        ids, matrix = _fetch_in_chunks(fetch, list(spans))
                 else:
                     ids, matrix = fetch(None)
                     spans = windows()
@@ -232,17 +228,3 @@ class DenseTable:
         valid_to = np.zeros(capacity, dtype=np.int64)
         valid_to[: self._size] = self._valid_to[: self._size]
         self._matrix, self._valid_from, self._valid_to = matrix, valid_from, valid_to
-
-
-def _fetch_in_chunks(fetch: Fetch, ids: Sequence[str]) -> Vectors:
-    """``fetch`` for ``ids``, :data:`LOAD_CHUNK` at a time, stacked into one matrix."""
-    found: list[str] = []
-    parts: list[npt.NDArray[np.float32]] = []
-    for start in range(0, len(ids), LOAD_CHUNK):
-        chunk_ids, chunk = fetch(list(ids[start : start + LOAD_CHUNK]))
-        if chunk_ids:
-            found.extend(chunk_ids)
-            parts.append(chunk)
-    if not parts:
-        return [], np.zeros((0, 0), dtype=np.float32)
-    return found, np.vstack(parts)

@@ -218,35 +218,6 @@ def test_hops_0_reads_no_graph_seeds(memory: Memory, monkeypatch: pytest.MonkeyP
     assert "_seeds" in calls and "graph" in calls
 
 
-def test_a_background_load_reads_in_chunks_and_equals_a_full_read(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from graphmem.search import _dense
-
-    monkeypatch.setattr(_dense, "LOAD_CHUNK", 3)
-    rng = np.random.default_rng(5)
-    ids = [f"f{i}" for i in range(10)]
-    vectors = {i: rng.standard_normal(4).astype(np.float32) for i in ids}
-    asked: list[object] = []
-
-    def fetch(wanted: object) -> tuple[list[str], np.ndarray]:
-        asked.append(wanted)
-        keys = [i for i in (ids if wanted is None else wanted) if i != "f4"]  # f4: no vector
-        return keys, np.stack([vectors[i] for i in keys])
-
-    spans = {i: (None, None) for i in ids}
-    background, foreground = DenseTable(), DenseTable()
-    background.load(fetch, lambda: dict(spans), background=True)
-    deadline = time.monotonic() + 10
-    while not background.ready and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert [len(a) for a in asked if a is not None] == [3, 3, 3, 1]  # chunks, never all
-    foreground.load(fetch, lambda: dict(spans), background=False)
-    query = [0.5, -1.0, 0.25, 2.0]
-    expected = foreground.top(query, 10, as_of=0, include_history=True)
-    assert background.top(query, 10, as_of=0, include_history=True) == expected
-
-
 def test_a_background_load_after_close_never_restarts_the_server(
     memory_factory: MakeMemory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
