@@ -419,7 +419,7 @@ def _search_graph_only(memory: Any, q: Question) -> tuple[list[_Hit], float]:
         when,
         hops=config.hops,
         fanout=config.fanout,
-        extra_seed_facts=[fact_id for fact_id, _ in dense[: _searcher.DENSE_SEED_FACTS]],
+        extra_seed_facts=lambda: [fact_id for fact_id, _ in dense[: _searcher.DENSE_SEED_FACTS]],
         pagerank_weight=config.pagerank_weight,
     )
     ids = graph.ranked[:LIMIT]
