@@ -69,11 +69,13 @@ class ScopeCatalogue:
     since: int = 0
     _cached_arrays: _Arrays | None = field(default=None, repr=False, compare=False)
     _cached_speakers: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _cached_turn_texts: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def upsert(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Add or replace documents from ``search/scope_documents`` rows."""
         self._cached_arrays = None
         self._cached_speakers = None
+        self._cached_turn_texts = None
         for row in rows:
             old = self.docs.pop(row["id"], None)
             if old is not None:
@@ -124,6 +126,17 @@ class ScopeCatalogue:
                 for term in tokenize(doc.metadata["name"])
             )
         return self._cached_speakers
+
+    def turns_by_text(self) -> dict[str, list[str]]:
+        """Raw turns by their stripped text: the ids saying it, in document order (built once
+        per snapshot; the reply and neighbour legs look turns up by text on every search)."""
+        if self._cached_turn_texts is None:
+            found: dict[str, list[str]] = {}
+            for doc in self.docs.values():
+                if doc.turn:
+                    found.setdefault(doc.text.strip(), []).append(doc.id)
+            self._cached_turn_texts = found
+        return self._cached_turn_texts
 
     def select(self, when: TimeFilter, allowed: Callable[[_Doc], bool] | None) -> list[_Doc]:
         """The documents visible at ``when`` that pass ``allowed``."""

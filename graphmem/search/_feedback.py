@@ -57,15 +57,12 @@ def neighbour_ranking(
     ``"Speaker: text"`` turns, from :func:`~graphmem.search._turns.neighbouring_turns`), in the
     order of the hits they sit next to: a question's answer is often the next turn."""
     docs = catalogue.docs
-    by_text: dict[str, str] = {}
-    for doc in docs.values():
-        if doc.turn:
-            by_text.setdefault(doc.text.strip(), doc.id)
+    by_text = catalogue.turns_by_text()
     ranked = sorted(fused, key=lambda f: (-fused[f], docs[f].text if f in docs else "", f))
     out: list[str] = []
     for fact_id in ranked[:NEIGHBOUR_HITS]:
         for turn in around.get(fact_id, []):
-            found = by_text.get(turn.split(": ", 1)[-1].strip())
+            found = next(iter(by_text.get(turn.split(": ", 1)[-1].strip(), ())), None)
             if found is not None and found not in out:
                 out.append(found)
     return out[:limit]
@@ -86,13 +83,11 @@ def reply_scores(
     its answer ("so which city did you pick?" -> "Portland! we drove down on Saturday"), and
     the question itself carries no answer. Replies that ``visible`` rejects get nothing.
     ``asked_by``, when given, is filled with reply id -> the question that lent it its score."""
-    by_text: dict[str, str] = {}
-    for doc in catalogue.docs.values():
-        if doc.turn and visible(doc):
-            by_text.setdefault(doc.text.strip(), doc.id)
+    by_text = catalogue.turns_by_text()
+    docs = catalogue.docs
     lent: dict[str, float] = {}
     for fact_id, text in replies.items():
-        reply = by_text.get(text.strip())
+        reply = next((i for i in by_text.get(text.strip(), ()) if visible(docs[i])), None)
         if reply is None or reply == fact_id or fact_id not in fused:
             continue
         score = weight * fused[fact_id]
