@@ -88,6 +88,7 @@ class Memory(_BaseMemory):
         with self._ready_lock:
             if not self._ready:
                 self._store.bootstrap(self._embedder.dimension)
+                self._repository.vector_log = self._store.vector_log(self._embedder.dimension)
                 self._repository.label_scope_clocks()
                 self._ready = True
 

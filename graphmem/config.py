@@ -39,6 +39,10 @@ class GraphStoreConfig(_Config):
     data_dir: str | None = Field(default=None, description="Embedded FalkorDB data directory.")
     url: str | None = Field(default=None, description="A running FalkorDB: falkor://host:port.")
     graph: str = Field(default="graphmem", pattern=r"^[A-Za-z0-9_\-]{1,64}$")
+    vector_log: bool = True
+    """Mirror fact vectors in a file in the embedded data directory, so that a large scope's
+    in-process search table loads in about a second after a restart instead of tens of seconds
+    of reading vectors back from FalkorDB (embedded FalkorDB only; see ``store/_vector_log``)."""
     uri: str | None = Field(default=None, description="Neo4j bolt/neo4j URI.")
     user: str = "neo4j"
     password: str | None = None

@@ -18,7 +18,7 @@ import json
 import math
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from graphmem.search._dense import BACKGROUND_LOAD_ABOVE, DenseTable
 from graphmem.search._entities import EntityTable
 from graphmem.search._links import LinkIndex, ScopeGraph
 from graphmem.search._terms import BM25_B, BM25_K1, query_terms, tokenize
-from graphmem.store._base import Row
+from graphmem.store._base import Row, Vectors
 from graphmem.store._repository import MemoryRepository, TimeFilter
 from graphmem.types import Scope
 
@@ -315,8 +315,9 @@ class Catalogue:
         if changed is None:
             table.reset()  # built from scratch (first use, or a delete): reload on demand
         else:
+            texts = {row["id"]: row.get("text") or "" for row in changed}
             table.update(
-                lambda ids: self._repository.scope_vectors(scope, ids),
+                lambda ids: self._repository.scope_vectors(scope, ids, texts=texts),
                 {row["id"]: (row.get("valid_from"), row.get("valid_to")) for row in changed},
             )
         return fresh
@@ -329,13 +330,19 @@ class Catalogue:
             table = self._dense.setdefault(key, DenseTable())
         if not table.ready:
 
-            def windows() -> dict[str, tuple[int | None, int | None]]:
+            def latest() -> ScopeCatalogue:
                 with self._lock:
-                    latest = self._scopes.get(key, catalogue)
-                return {d.id: (d.valid_from, d.valid_to) for d in latest.docs.values()}
+                    return self._scopes.get(key, catalogue)
+
+            def windows() -> dict[str, tuple[int | None, int | None]]:
+                return {d.id: (d.valid_from, d.valid_to) for d in latest().docs.values()}
+
+            def vectors(ids: Sequence[str] | None) -> Vectors:
+                texts = {d.id: d.text for d in latest().docs.values()}
+                return self._repository.scope_vectors(scope, ids, texts=texts)
 
             table.load(
-                lambda ids: self._repository.scope_vectors(scope, ids),
+                vectors,
                 windows,
                 background=len(catalogue.docs) > BACKGROUND_LOAD_ABOVE,
             )

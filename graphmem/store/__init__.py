@@ -25,4 +25,6 @@ def create_store(config: GraphStoreConfig) -> GraphStore:
         return Neo4jStore(
             uri=config.uri, user=config.user, password=config.password, database=config.database
         )
-    return FalkorDBStore(data_dir=config.data_dir, url=config.url, graph=config.graph)
+    return FalkorDBStore(
+        data_dir=config.data_dir, url=config.url, graph=config.graph, vector_log=config.vector_log
+    )

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from graphmem._keys import keyword_terms
 from graphmem.store._queries import Segment
+
+if TYPE_CHECKING:
+    from graphmem.store._vector_log import VectorLog
 
 __all__ = ["Dialect", "GraphStore", "Row", "Vectors"]
 
@@ -60,6 +63,11 @@ class GraphStore(Protocol):
         Raises:
             SchemaError: an existing vector index has another dimension.
         """
+        ...
+
+    def vector_log(self, dimension: int) -> VectorLog | None:
+        """A local file mirroring the fact vectors (``store/_vector_log``), if this store
+        keeps one."""
         ...
 
     def run(

@@ -18,6 +18,7 @@ from graphmem.errors import QueryError, SchemaError, StoreUnavailableError, Writ
 from graphmem.store._base import FALKORDB_DIALECT, Dialect, Row, Vectors
 from graphmem.store._embedded import EmbeddedFalkorDB
 from graphmem.store._queries import QueryCatalog, Segment, query_catalog
+from graphmem.store._vector_log import VectorLog
 from graphmem.store._vectors import vectors_from_text
 
 __all__ = ["FalkorDBStore", "map_store_errors"]
@@ -57,6 +58,7 @@ class FalkorDBStore:
         data_dir: directory of the embedded server (started and shared on demand).
         url: ``falkor://host:port`` or ``redis://[:password@]host:port`` of a running server.
         graph: the graph (key) name; one graph per configuration.
+        vector_log: mirror fact vectors beside an embedded server's data (``store/_vector_log``).
 
     Constructors do no I/O: the connection is made on first use.
     """
@@ -69,8 +71,10 @@ class FalkorDBStore:
         data_dir: str | Path | None = None,
         url: str | None = None,
         graph: str = "graphmem",
+        vector_log: bool = True,
     ) -> None:
         self._url = url
+        self._vector_log = vector_log
         self._embedded = None if url else EmbeddedFalkorDB(data_dir)
         self._graph_name = graph
         self._catalog: QueryCatalog = query_catalog("falkordb")
@@ -166,6 +170,13 @@ class FalkorDBStore:
         text, params = self._catalog.compose(live)
         self._query(text, params, "write-plan")
 
+    def vector_log(self, dimension: int) -> VectorLog | None:
+        """The local mirror of this graph's fact vectors (embedded server only: a remote
+        server's data may change where this process cannot scrub a local copy)."""
+        if self._embedded is None or not self._vector_log:
+            return None
+        return VectorLog.beside(self._embedded.data_dir, self._graph_name, dimension)
+
     def bootstrap(self, dimension: int) -> None:
         """Create range and full-text indexes and the dimension marker; idempotent.
 
@@ -203,7 +214,7 @@ class FalkorDBStore:
                     raise
 
     def drop(self) -> None:
-        """Delete the whole graph, indexes included (used by ``reset()``)."""
+        """Delete the whole graph, indexes included, and its vector log."""
         graph = self._connect()
         try:
             with map_store_errors("drop"):
@@ -211,6 +222,8 @@ class FalkorDBStore:
         except QueryError as exc:
             if "empty key" not in str(exc).lower() and "invalid graph" not in str(exc).lower():
                 raise
+        if self._embedded is not None:
+            VectorLog.remove_beside(self._embedded.data_dir, self._graph_name)
 
     def close(self) -> None:
         """Close the connection and release the embedded server lease (idempotent)."""

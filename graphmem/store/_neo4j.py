@@ -33,6 +33,7 @@ from graphmem.errors import (
 )
 from graphmem.store._base import NEO4J_DIALECT, Dialect, Row, Vectors
 from graphmem.store._queries import QueryCatalog, Segment, query_catalog
+from graphmem.store._vector_log import VectorLog
 from graphmem.store._vectors import vectors_from_lists
 
 __all__ = ["Neo4jStore", "map_store_errors"]
@@ -206,6 +207,10 @@ class Neo4jStore:
             return
         text, params = self._catalog.compose(live)
         self._execute(text, params, "write-plan")
+
+    def vector_log(self, dimension: int) -> VectorLog | None:
+        """None: a shared server's facts change where no local mirror could follow."""
+        return None
 
     def bootstrap(self, dimension: int) -> None:
         """Create constraints and range, full-text and vector indexes (IF NOT EXISTS), wait until

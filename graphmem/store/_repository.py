@@ -7,10 +7,13 @@ never see a backend.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from graphmem._temporal import from_ms, to_ms
 from graphmem.store._base import GraphStore, Row, Vectors
@@ -22,10 +25,13 @@ from graphmem.store._records import (
     SimilarEntity,
     StoredEntity,
 )
-from graphmem.store._writes import Changes, write_segments
+from graphmem.store._vector_log import VectorLog
+from graphmem.store._writes import Changes, FactDelete, FactTextUpdate, FactWrite, write_segments
 from graphmem.types import Entity, Fact, HistoryEvent, Scope
 
 __all__ = ["ExpansionEdge", "MemoryRepository", "TimeFilter", "fact_from_row"]
+
+logger = logging.getLogger("graphmem")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -36,6 +42,9 @@ MAX_INDEX_K = 2_000
 ENTITY_RETRY_K = 400
 LINK_BATCH = 2_000
 """Fact ids per ``search/fact_links`` read."""
+MISSING_BY_ID = 0.5
+"""A table load reads the vectors the log lacks by id below this share of the scope, else the
+whole scope (one scan: no id list to match)."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +123,10 @@ def _scope_params(scope: Scope) -> dict[str, Any]:
 class MemoryRepository:
     """graphmem's reads and writes, in terms of models, over one :class:`GraphStore`."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, vector_log: VectorLog | None = None) -> None:
         self.store = store
+        self.vector_log = vector_log
+        """A local mirror of the fact vectors (``store/_vector_log``), or None."""
 
     def _scoped(self, name: str, scope: Scope, **params: Any) -> list[Row]:
         return self.store.run(
@@ -126,6 +137,41 @@ class MemoryRepository:
     def apply(self, changes: Changes) -> None:
         """Apply one operation's changes (a write plan) in one transaction."""
         self.store.apply(write_segments(changes))
+        if self.vector_log is not None:
+            self._mirror(changes)
+
+    def _mirror(self, changes: Changes) -> None:
+        """Copy the committed fact vectors to the vector log, and zero deleted facts' records.
+
+        The log is a cache: failing to write it loses nothing (the store has the vectors), but
+        a deleted fact's vector must not stay on disk, so a failed scrub drops the whole file.
+        """
+        assert self.vector_log is not None
+        written: list[tuple[str, str, list[float]]] = []
+        deleted: list[str] = []
+        for write in changes.writes:
+            if isinstance(write, FactWrite):
+                written.append((write.fact.id, write.fact.text, write.fact.embedding))
+            elif isinstance(write, FactTextUpdate):
+                written.append((write.fact_id, write.text, write.embedding))
+            elif isinstance(write, FactDelete):
+                deleted.append(write.fact_id)
+        try:
+            self.vector_log.forget(deleted)
+        except Exception:
+            logger.warning("could not scrub the vector log; removing it", exc_info=True)
+            try:
+                self.vector_log.clear()
+            except OSError:
+                logger.error(
+                    "could not remove %s: deleted facts' vectors remain in it",
+                    self.vector_log.path,
+                    exc_info=True,
+                )
+        try:
+            self.vector_log.append(written)
+        except Exception:  # the write has committed: raising now would misreport it
+            logger.warning("could not append to the vector log", exc_info=True)
 
     def scope_version(self, scope: Scope) -> int:
         """The write clock of the exact scope (read it before deciding; see ``WritePlan.guard``)."""
@@ -163,6 +209,8 @@ class MemoryRepository:
     def reset(self) -> None:
         """Delete everything in the graph."""
         self.store.run("admin/reset")
+        if self.vector_log is not None:
+            self.vector_log.clear()
 
     # -- facts -----------------------------------------------------------------------------
     def get_fact(self, fact_id: str, scope: Scope | None = None) -> Fact | None:
@@ -326,8 +374,48 @@ class MemoryRepository:
         )
         return [(row["id"], float(row["similarity"])) for row in rows]
 
-    def scope_vectors(self, scope: Scope, ids: Sequence[str] | None = None) -> Vectors:
-        """The embeddings of the scope's facts (only ``ids`` if given) as one matrix."""
+    def scope_vectors(
+        self,
+        scope: Scope,
+        ids: Sequence[str] | None = None,
+        *,
+        texts: Mapping[str, str] | None = None,
+    ) -> Vectors:
+        """The embeddings of the scope's facts (only ``ids`` if given) as one matrix.
+
+        ``texts`` (fact id -> current text, e.g. from the search catalogue) lets the vector log
+        serve the facts it holds; only the rest are read from the store (and logged).
+        """
+        if self.vector_log is None or not texts:
+            return self._store_vectors(scope, ids)
+        wanted = texts if ids is None else {i: texts[i] for i in ids if i in texts}
+        try:
+            logged_ids, logged = self.vector_log.get(wanted)
+        except OSError:  # a cache: read everything from the store instead
+            logger.warning("could not read the vector log", exc_info=True)
+            return self._store_vectors(scope, ids)
+        have = set(logged_ids)
+        missing = [i for i in (wanted if ids is None else ids) if i not in have]
+        if not missing:
+            return logged_ids, logged
+        by_id = ids is not None or len(missing) < MISSING_BY_ID * len(wanted)
+        read_ids, read = self._store_vectors(scope, missing if by_id else None)
+        fresh = [(row, i) for row, i in enumerate(read_ids) if i not in have]
+        if self.vector_log is not None:
+            try:
+                self.vector_log.append((i, texts[i], read[row]) for row, i in fresh if i in texts)
+            except OSError:
+                logger.warning("could not append to the vector log", exc_info=True)
+        if not logged_ids:
+            return [i for _, i in fresh], read[[row for row, _ in fresh]]
+        if not fresh:
+            return logged_ids, logged
+        return (
+            logged_ids + [i for _, i in fresh],
+            np.concatenate([logged, read[[row for row, _ in fresh]]]),
+        )
+
+    def _store_vectors(self, scope: Scope, ids: Sequence[str] | None) -> Vectors:
         return self.store.vectors(
             "search/scope_vectors",
             {"ids": None if ids is None else list(ids), **_scope_params(scope)},

@@ -122,10 +122,10 @@ def test_large_scopes_load_in_the_background_and_rank_the_same(
     fetches: list[float] = []
     fetch = m._repository.scope_vectors
 
-    def slow(scope: Scope, ids: object = None) -> object:
+    def slow(scope: Scope, ids: object = None, **options: object) -> object:
         time.sleep(0.5)  # the load is still running when the first search returns
         fetches.append(time.monotonic())
-        return fetch(scope, ids)  # type: ignore[arg-type]
+        return fetch(scope, ids, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(m._repository, "scope_vectors", slow)
     started = time.monotonic()
@@ -223,14 +223,15 @@ def test_a_background_load_after_close_never_restarts_the_server(
 ) -> None:
     m = memory_factory()
     m.add([{"role": "user", "content": t} for t in TEXTS], user_id=USER, infer=False)
+    m._repository.vector_log = None  # the load must read the store (a log would serve it all)
     store = m._store
     fetch = m._repository.scope_vectors
     closed = threading.Event()
     restarts: list[str] = []
 
-    def after_close(scope: Scope, ids: object = None) -> object:
+    def after_close(scope: Scope, ids: object = None, **options: object) -> object:
         closed.wait(10)  # the load reads only once the store is closed
-        return fetch(scope, ids)  # type: ignore[arg-type]
+        return fetch(scope, ids, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(m._repository, "scope_vectors", after_close)
     embedded = store._embedded  # type: ignore[attr-defined]
