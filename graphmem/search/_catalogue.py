@@ -20,6 +20,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ __all__ = ["BM25_B", "BM25_K1", "Catalogue", "ScopeCatalogue", "query_terms", "t
 MAX_CACHED_SCOPES = 64
 
 
-@dataclass
+@dataclass(slots=True)
 class _Doc:
     id: str
     terms: Counter[str]
@@ -86,14 +87,20 @@ class ScopeCatalogue:
             metadata = json.loads(row["metadata_json"]) if row.get("metadata_json") else {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            # A raw turn's speaker is searchable ("what did Calvin say about ..."): the message
-            # name is indexed with the text.
-            speaker = metadata.get("name") if "role" in metadata else None
             text = row.get("text") or ""
-            own = Counter(tokenize(text))
-            terms = own + Counter(tokenize(speaker)) if isinstance(speaker, str) else own
-            if "role" in metadata:  # and its session's month and year (search/_dates)
-                terms = terms + Counter(tokenize(date_words(row.get("valid_from"))))
+            words = tokenize(text)
+            turn = "role" in metadata
+            if turn:
+                # A raw turn's speaker is searchable ("what did Calvin say about ..."): the
+                # message name is indexed with the text, and so are its session's month and
+                # year (search/_dates).
+                speaker = metadata.get("name")
+                extra = tokenize(speaker) if isinstance(speaker, str) else []
+                terms = Counter(words + extra + _date_terms(row.get("valid_from")))
+                distinct = len(set(words))
+            else:
+                terms = Counter(words)
+                distinct = len(terms)
             doc = _Doc(
                 id=row["id"],
                 terms=terms,
@@ -104,15 +111,20 @@ class ScopeCatalogue:
                 valid_from=row.get("valid_from"),
                 valid_to=row.get("valid_to"),
                 metadata=metadata,
-                turn="role" in metadata,
-                distinct=len(own),
-                text=row.get("text") or "",
+                turn=turn,
+                distinct=distinct,
+                text=text,
                 recorded_at=int(row.get("recorded_at") or 0),
             )
             self.docs[doc.id] = doc
-            self.df.update(terms.keys())
+            df, postings = self.df, self.postings
             for term in terms:
-                self.postings.setdefault(term, set()).add(doc.id)
+                df[term] = df.get(term, 0) + 1
+                ids = postings.get(term)
+                if ids is None:
+                    postings[term] = {doc.id}
+                else:
+                    ids.add(doc.id)
             self.total_length += doc.length
         self.df = +self.df  # drop zero counts so the statistics depend on live documents only
 
@@ -375,6 +387,22 @@ class Catalogue:
             self._dense.clear()
             self._links.clear()
             self._entities.clear()
+
+
+_DAY_MS = 86_400_000
+
+
+def _date_terms(valid_from: object) -> list[str]:
+    """The search terms of a turn's month and year (cached per day: a catalogue build meets
+    the same few session days 100k times)."""
+    if not isinstance(valid_from, (int, float)) or isinstance(valid_from, bool):
+        return []
+    return list(_day_terms(int(valid_from) // _DAY_MS))
+
+
+@lru_cache(maxsize=4096)
+def _day_terms(day: int) -> tuple[str, ...]:
+    return tuple(tokenize(date_words(day * _DAY_MS)))
 
 
 def _key(scope: Scope) -> str:
