@@ -695,9 +695,8 @@ class SizeRun:
         self.size = size
         self.words_before_latency: set[str] | None = None  # set by search_latency
         self.data_dir = Path(tempfile.mkdtemp(prefix="graphmem-scale-"))
-        config = MemoryConfig.from_dict(
-            {"graph_store": {"provider": "falkordb", "config": {"data_dir": str(self.data_dir)}}}
-        )
+        store = {"data_dir": str(self.data_dir), "vector_log": not args.no_vector_log}
+        config = MemoryConfig.from_dict({"graph_store": {"provider": "falkordb", "config": store}})
         self.memory = Memory(config)
         self.result: dict[str, Any] = {"size": size, "phases": {}}
         self.timeline: list[dict[str, Any]] = []
@@ -981,8 +980,6 @@ class SizeRun:
     def bulk_load(self, scopes: list[ScopeData]) -> dict[str, Any]:
         import torch
 
-        from graphmem.store._writes import write_segments
-
         embedder = self.memory._embedder
         repository = self.memory._repository
         chunk_size = self.args.bulk_chunk
@@ -1020,9 +1017,8 @@ class SizeRun:
                 cache.write(vectors)
             t1 = time.perf_counter()
             plan = self._plan_for(data.user_id, chunk, new_entities, vectors)
-            segments = write_segments(plan.changes)
             t2 = time.perf_counter()
-            repository.store.apply(segments)
+            repository.apply(plan.changes)  # as Memory writes: the store, then the vector log
             t3 = time.perf_counter()
             embed_s += t1 - t0
             plan_s += t2 - t1
@@ -2082,6 +2078,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="1k facts, 50 queries, 10 scopes")
     parser.add_argument("--no-prototypes", action="store_true")
+    parser.add_argument(
+        "--no-vector-log",
+        action="store_true",
+        help="no vector log: the dense table's first load reads every vector from the store",
+    )
     parser.add_argument("--keep-data", action="store_true")
     parser.add_argument("--out", default=None, help="results file stem (default: scale)")
     parser.add_argument("--child-size", type=int, help=argparse.SUPPRESS)

@@ -9,7 +9,9 @@ Subcommands (each prints a JSON object and can write it with ``--out``):
   alternating call by call on separate scopes of one server (same run, same load).
 - ``reopen``: load N facts through ``add(infer=False)`` with a cheap deterministic embedder (the
   vectors' values do not change load time), close (clean shutdown), then time a cold reopen
-  (server start + AOF/RDB load + first query) and record RSS of Python and redis-server.
+  (server start + AOF/RDB load + first query) and record RSS of Python and redis-server;
+  with ``--dense-ready``, how long a new ``Memory`` takes to have the scope's dense table in
+  process, with the vector log and without it.
 """
 
 from __future__ import annotations
@@ -342,8 +344,54 @@ def bench_reopen(args: argparse.Namespace) -> dict[str, Any]:
             redis_rss_mb_after_searches=process_rss_mb(pid) if pid else None,
         )
         memory.close()
+    if args.dense_ready:
+        # 4) after a restart, how long until the scope's in-process dense table is ready (until
+        #    then the dense leg ranks in the store): vectors from the log, then from the store.
+        questions = [q for q, _ in make_queries(scope, 40, seed=9)]
+        result["dense_after_restart"] = {
+            label: _dense_after_restart(data_dir, questions, vector_log=log)
+            for label, log in (("vector_log", True), ("store_only", False))
+        }
     result["python_peak_rss_mb"] = python_peak_rss_mb()
     return {"facts": len(scope.facts), **result, "data_dir": str(data_dir)}
+
+
+def _dense_after_restart(
+    data_dir: Path, questions: list[str], *, vector_log: bool
+) -> dict[str, Any]:
+    """A new Memory on the store: first search, seconds until the dense table is ready, and
+    search latency while it loads and after (the hash embedder: only the engine is timed)."""
+    from graphmem import Memory, MemoryConfig
+    from graphmem.types import Scope
+
+    store = {"data_dir": str(data_dir), "vector_log": vector_log}
+    memory = Memory(MemoryConfig.from_dict({"graph_store": store}), embedder=_HashEmbedder())
+    catalogue = memory._searcher._catalogue
+    t0 = time.perf_counter()
+    memory.search(questions[0], user_id="u", limit=10)
+    first_ms = 1000 * (time.perf_counter() - t0)
+    table = catalogue.dense(Scope(user_id="u"), catalogue.get(Scope(user_id="u")))
+    loading: list[float] = []
+    while not table.ready and time.perf_counter() - t0 < 600:
+        t1 = time.perf_counter()
+        memory.search(questions[1 + len(loading) % 20], user_id="u", limit=10)
+        loading.append(1000 * (time.perf_counter() - t1))
+    ready_s = time.perf_counter() - t0
+    after = []
+    for question in questions[20:]:
+        t1 = time.perf_counter()
+        memory.search(question, user_id="u", limit=10)
+        after.append(1000 * (time.perf_counter() - t1))
+    memory.close()
+    return {
+        "first_search_ms": round(first_ms, 1),
+        "dense_ready_s": round(ready_s, 2),
+        "searches_while_loading": len(loading),
+        "while_loading_p50_ms": _pct(loading, 0.5) if loading else None,
+        "while_loading_p95_ms": _pct(loading, 0.95) if loading else None,
+        "after_ready_p50_ms": _pct(after, 0.5),
+        "after_ready_p95_ms": _pct(after, 0.95),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="inferred: the quality world's seed")
     parser.add_argument("--skip-load", action="store_true", help="reopen: keep --data-dir's data")
     parser.add_argument("--rss-searches", type=int, default=0, help="reopen: searches for RSS")
+    parser.add_argument(
+        "--dense-ready",
+        action="store_true",
+        help="reopen: time until the dense table is ready after a restart, with the vector log "
+        "and reading the store only",
+    )
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     load_before = _load()
