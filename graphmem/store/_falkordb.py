@@ -149,6 +149,23 @@ class FalkorDBStore:
         columns = [column[1] if isinstance(column, list) else column for column in result.header]
         return [dict(zip(columns, row)) for row in result.result_set]
 
+    def scalar_rows(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope_fields: Sequence[str] = (),
+    ) -> list[Row]:
+        """As :meth:`run`, read as FalkorDB's verbose reply: strings and integers arrive as
+        such, with no per-value parsing in Python (floats, lists, nodes would arrive as text,
+        so only statements of string, integer and null columns may use this)."""
+        text = self._catalog.render(name, scope_fields=scope_fields)
+        reply = self._query(text, params or {}, name, raw=True)
+        if len(reply) < 3:  # a reply with no result set (statistics only)
+            return []
+        header = [column[1] if isinstance(column, list) else column for column in reply[0]]
+        return [dict(zip(header, row)) for row in reply[1]]
+
     def vectors(
         self,
         name: str,

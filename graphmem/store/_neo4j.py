@@ -189,6 +189,16 @@ class Neo4jStore:
         text = self._catalog.render(name, scope_fields=scope_fields)
         return self._execute(text, params or {}, name)
 
+    def scalar_rows(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope_fields: Sequence[str] = (),
+    ) -> list[Row]:
+        """As :meth:`run` (the driver's values need no extra parsing)."""
+        return self.run(name, params, scope_fields=scope_fields)
+
     def vectors(
         self,
         name: str,

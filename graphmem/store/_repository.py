@@ -133,6 +133,12 @@ class MemoryRepository:
             name, {**params, **_scope_params(scope)}, scope_fields=_scope_fields(scope)
         )
 
+    def _scoped_scalars(self, name: str, scope: Scope, **params: Any) -> list[Row]:
+        """As :meth:`_scoped`, for big reads of string, integer and null columns only."""
+        return self.store.scalar_rows(
+            name, {**params, **_scope_params(scope)}, scope_fields=_scope_fields(scope)
+        )
+
     # -- writes ----------------------------------------------------------------------------
     def apply(self, changes: Changes) -> None:
         """Apply one operation's changes (a write plan) in one transaction."""
@@ -445,17 +451,17 @@ class MemoryRepository:
 
     def scope_documents(self, scope: Scope, *, since: int) -> list[Row]:
         """The scope's facts recorded or updated at or after ``since`` (ms), for search."""
-        return self._scoped("search/scope_documents", scope, since=since)
+        return self._scoped_scalars("search/scope_documents", scope, since=since)
 
     def scope_links(self, scope: Scope, fact_ids: Sequence[str] | None = None) -> list[Row]:
         """The entity links of the scope's facts (``None``: all; else the given ones): one row
         per ABOUT link, with the typed relationship's type and object on a subject link."""
         if fact_ids is None:
-            return self._scoped("search/scope_links", scope)
+            return self._scoped_scalars("search/scope_links", scope)
         rows: list[Row] = []
         for start in range(0, len(fact_ids), LINK_BATCH):
             batch = list(fact_ids[start : start + LINK_BATCH])
-            rows.extend(self._scoped("search/fact_links", scope, ids=batch))
+            rows.extend(self._scoped_scalars("search/fact_links", scope, ids=batch))
         return rows
 
     def turn_episodes(self, scope: Scope, fact_ids: Sequence[str]) -> list[Row]:

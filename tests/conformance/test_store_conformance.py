@@ -539,6 +539,52 @@ def test_write_plan_is_all_or_nothing(
 
 
 # -- Memory over every backend ---------------------------------------------------------------
+MESSY_TEXTS = [
+    'She said "hi" \\ then left; it\'s 100% true.',
+    "Ünïcödé, emoji 🎉, tabs\tand\nnew lines",
+    "MATCH (n) DETACH DELETE n // not a query, a memory",
+    "[1, 2, 3] looks like a list, {a: 1} like a map, null like null",
+    "12345",
+    "true",
+]
+
+
+def test_scalar_rows_read_what_run_reads(store: GraphStore, embedder: Embedder) -> None:
+    """The fast scalar read (FalkorDB's verbose reply) returns exactly the rows, values and
+    types that the parsed read does, on hostile text, metadata, nulls and large integers."""
+    memory = memory_on(store, embedder)
+    memory.add(
+        [{"role": "user", "content": text, "name": "Zoë"} for text in MESSY_TEXTS],
+        user_id="messy",
+        infer=False,
+        metadata={"source": 'quote " and \\ backslash', "n": 2**40},
+    )
+    repo = MemoryRepository(store)
+    seed(repo, embedder, Scope(user_id="linked"))  # entities, ABOUT links, typed relations
+    scope = Scope(user_id="messy")
+    fields = ("user_id",)
+    for name, user in (
+        ("search/scope_documents", "messy"),
+        ("search/scope_documents", "linked"),
+        ("search/scope_links", "linked"),
+    ):
+        params = {"since": 0, "user_id": user}
+        parsed = sorted(store.run(name, params, scope_fields=fields), key=repr)
+        fast = sorted(store.scalar_rows(name, params, scope_fields=fields), key=repr)
+        assert parsed and fast == parsed
+        assert [[type(v) for v in row.values()] for row in fast] == [
+            [type(v) for v in row.values()] for row in parsed
+        ]
+    documents = repo.scope_documents(scope, since=0)
+    assert sorted(row["text"] for row in documents) == sorted(MESSY_TEXTS)
+    assert (
+        store.scalar_rows(
+            "search/scope_documents", {**params, "user_id": "nobody"}, scope_fields=fields
+        )
+        == []
+    )
+
+
 def test_memory_round_trip(store: GraphStore, embedder: Embedder) -> None:
     memory = memory_on(store, embedder)
     added = memory.add(
