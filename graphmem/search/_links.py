@@ -103,6 +103,9 @@ class LinkIndex:
                 return
             if not self.loaded:
                 self._add(fetch(None))
+                # the full read came after the snapshot, and a fact is written with its links
+                # in one transaction: the snapshot's facts with no link have none (raw turns)
+                self.known.update(snapshot.docs)
                 self.loaded = True
             missing = [fact_id for fact_id in snapshot.docs if fact_id not in self.known]
             if missing:
