@@ -21,6 +21,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -50,7 +51,7 @@ class _Doc:
     object: str | None
     valid_from: int | None
     valid_to: int | None
-    metadata: dict[str, Any]
+    metadata: Mapping[str, Any]
     turn: bool = False  # a raw conversation turn (add(..., infer=False))
     distinct: int = 0  # distinct words of its own text
     text: str = ""  # breaks score ties by content, so equal scores order the same in any store
@@ -84,9 +85,7 @@ class ScopeCatalogue:
                 self.total_length -= old.length
                 for term in old.terms:
                     self.postings[term].discard(old.id)
-            metadata = json.loads(row["metadata_json"]) if row.get("metadata_json") else {}
-            if not isinstance(metadata, dict):
-                metadata = {}
+            metadata, speaker = _metadata(row.get("metadata_json") or "")
             text = row.get("text") or ""
             words = tokenize(text)
             turn = "role" in metadata
@@ -94,9 +93,7 @@ class ScopeCatalogue:
                 # A raw turn's speaker is searchable ("what did Calvin say about ..."): the
                 # message name is indexed with the text, and so are its session's month and
                 # year (search/_dates).
-                speaker = metadata.get("name")
-                extra = tokenize(speaker) if isinstance(speaker, str) else []
-                terms = Counter(words + extra + _date_terms(row.get("valid_from")))
+                terms = Counter([*words, *speaker, *_date_terms(row.get("valid_from"))])
                 distinct = len(set(words))
             else:
                 terms = Counter(words)
@@ -390,6 +387,16 @@ class Catalogue:
 
 
 _DAY_MS = 86_400_000
+
+
+@lru_cache(maxsize=4096)
+def _metadata(raw: str) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+    """A fact's metadata (read-only: documents share it) and its speaker's search terms.
+    Cached: the turns of a chat repeat a few metadata strings ({"role": "user", "name": ...})."""
+    parsed = json.loads(raw) if raw else {}
+    metadata: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
+    speaker = metadata.get("name") if "role" in metadata else None
+    return MappingProxyType(metadata), tuple(tokenize(speaker)) if isinstance(speaker, str) else ()
 
 
 def _date_terms(valid_from: object) -> list[str]:
