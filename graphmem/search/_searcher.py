@@ -5,7 +5,9 @@ No LLM call anywhere here. One query embedding (local model), then a handful of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import heapq
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -150,7 +152,7 @@ class HybridSearcher:
         asked_by: dict[str, str] = {}  # reply -> the question that lent to it
         if self._config.reply_weight > 0:  # a top question lends score to its reply
             lent = self._reply_leg(request, catalogue, fused, visible, asked_by)
-            rankings["reply"] = sorted(lent, key=lambda f: (-lent[f], f))
+            rankings["reply"] = list(lent)  # past the last fusion: marks sources only
             for fact_id, score in lent.items():
                 fused[fact_id] = fused.get(fact_id, 0.0) + score
         if self._config.name_weight > 0:  # top turns lend to turns naming whom they name
@@ -163,16 +165,11 @@ class HybridSearcher:
                 self._config.short_turn_words,
                 asked_by,
             )
-            rankings["name"] = sorted(lent, key=lambda f: (-lent[f], f))
+            rankings["name"] = list(lent)
             for fact_id, score in lent.items():
                 fused[fact_id] = fused.get(fact_id, 0.0) + score
         _demote_short_turns(fused, catalogue, self._config.short_turn_words)
-        docs = catalogue.docs
-        # equal scores order by text, then id: the same memories rank the same in any store
-        ordered = sorted(
-            fused,
-            key=lambda f: (-fused[f], docs[f].text if f in docs else "", f),
-        )
+        ordered = _best_first(fused, catalogue, request.limit * RERANK_FACTOR + 2)
         similarity = dict(dense)
         return self._shape(request, vector, ordered, fused, rankings, graph, similarity)
 
@@ -213,7 +210,7 @@ class HybridSearcher:
         self,
         request: SearchRequest,
         vector: list[float],
-        ordered: list[str],
+        ordered: Iterator[str],
         fused: dict[str, float],
         rankings: dict[str, list[str]],
         graph: GraphCandidates,
@@ -230,8 +227,7 @@ class HybridSearcher:
         if self._reranker is not None or self._config.mmr_lambda is not None:
             wanted = request.limit * RERANK_FACTOR
         chunk = wanted + 2 if request.threshold is None else max(wanted * 2, 20)
-        for start in range(0, len(ordered), chunk):
-            batch = ordered[start : start + chunk]
+        while batch := list(itertools.islice(ordered, chunk)):
             facts = self._repository.facts_by_ids(batch, request.scope)
             if request.threshold is not None:
                 unscored = [f for f in batch if f not in similarity]
@@ -360,6 +356,27 @@ def _relations(hits: list[SearchHit]) -> list[Relation]:
                 )
             )
     return relations
+
+
+def _best_first(fused: dict[str, float], catalogue: ScopeCatalogue, count: int) -> Iterator[str]:
+    """The fused candidates best first; equal scores order by text, then id, so the same
+    memories rank the same in any store. Only the top ``count`` (and their ties) are sorted
+    up front: the name and reply legs can lend to thousands of turns of a large scope, and a
+    search usually reads a dozen."""
+    docs = catalogue.docs
+
+    def key(fact_id: str) -> tuple[float, str, str]:
+        doc = docs.get(fact_id)
+        return (-fused[fact_id], doc.text if doc is not None else "", fact_id)
+
+    if len(fused) <= 4 * count:
+        yield from sorted(fused, key=key)
+        return
+    floor = heapq.nlargest(count, fused.values())[-1]
+    head = [fact_id for fact_id, score in fused.items() if score >= floor]
+    yield from sorted(head, key=key)
+    taken = set(head)  # every other candidate scores below the floor
+    yield from sorted((f for f in fused if f not in taken), key=key)
 
 
 def _demote_short_turns(fused: dict[str, float], catalogue: ScopeCatalogue, words: int) -> None:

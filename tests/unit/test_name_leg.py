@@ -145,3 +145,18 @@ def test_reply_scores_report_which_question_lent_to_each_reply() -> None:
     )
     assert lent == {"a": pytest.approx(0.09)}
     assert asked_by == {"a": "q2"}  # the best question
+
+
+@pytest.mark.parametrize(("mentions", "lends"), [(150, True), (300, False)])
+def test_a_name_said_in_hundreds_of_turns_of_a_large_scope_lends_nothing(
+    mentions: int, lends: bool
+) -> None:
+    # 20k documents: 2% would allow 400 mentions; the absolute cap is NAME_MAX_DF (200)
+    rows = [_turn("top", "so Mirela said the night shift starts at nine")]
+    rows += [_turn(f"m{i}", f"then Mirela called about the rota, item {i}") for i in range(mentions)]
+    rows += [_turn(f"x{i}", f"plain words about the weather, item {i}") for i in range(20_000)]
+    catalogue = ScopeCatalogue()
+    catalogue.upsert(rows)
+    visible = ScopeCatalogue.visibility(NOW, None)
+    lent = name_scores(catalogue, {"top": 0.2}, QUERY, visible, 0.5, 0)
+    assert (len(lent) == mentions) is lends and (lent == {}) is not lends
