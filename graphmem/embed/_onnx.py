@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graphmem._background import in_background
 from graphmem.errors import EmbeddingError
 
 __all__ = ["OnnxEmbedder", "default_cache_dir", "onnx_available"]
@@ -24,6 +25,10 @@ __all__ = ["OnnxEmbedder", "default_cache_dir", "onnx_available"]
 logger = logging.getLogger("graphmem")
 
 _OPSET = 17
+PARALLEL_TEXTS = 8
+"""A call embeds in parallel parts of at least this many texts (one session run per part at
+a time, each on its own thread: ONNX Runtime runs a session from several threads at once and
+releases the GIL). A query, or a handful of texts, runs on the caller's thread alone."""
 _SESSIONS: dict[tuple[str, int], tuple[Any, Any]] = {}
 _SESSIONS_LOCK = threading.Lock()
 
@@ -122,6 +127,8 @@ class OnnxEmbedder:
         max_seq_length: tokens kept per text (sentence-transformers' setting for MiniLM).
         cache_size: texts whose vectors are kept (bounded LRU; filler turns such as "lol" or
             "Thanks!" recur in chat); 0 disables it. A hit returns the vector computed before.
+        workers: parts a call of many texts is split into, embedded at once on as many
+            threads (default: the CPU count, at most 4); 1 embeds on the caller's thread only.
 
     Raises ``EmbeddingError`` when the model cannot be exported or loaded; the default
     factory (:func:`graphmem.embed.default_embedder`) then falls back to torch and logs why.
@@ -143,6 +150,7 @@ class OnnxEmbedder:
         batch_size: int = 64,
         max_seq_length: int = 256,
         cache_size: int = 4096,
+        workers: int | None = None,
     ) -> None:
         self._model_dir = model
         self._cache_dir = Path(cache_dir) if cache_dir is not None else None
@@ -153,6 +161,7 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._workers = max(1, int(workers or min(4, os.cpu_count() or 1)))
         self._cache_size = max(0, int(cache_size))
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -265,28 +274,41 @@ class OnnxEmbedder:
 
     def _embed(self, texts: Sequence[str]) -> list[list[float]]:
         self.load()
-        import numpy as np
-
+        items = list(texts)
+        # Batches of similar length pad less (as sentence-transformers does); order restored.
+        order = sorted(range(len(items)), key=lambda i: len(items[i]))
+        out: list[list[float]] = [[] for _ in items]
         try:
-            items = list(texts)
-            # Batches of similar length pad less (as sentence-transformers does); order restored.
-            order = sorted(range(len(items)), key=lambda i: len(items[i]))
-            out: list[list[float]] = [[] for _ in items]
-            for start in range(0, len(items), self._batch_size):
-                chunk = order[start : start + self._batch_size]
-                batch = self._tokenizer.encode_batch([items[i] for i in chunk])
-                ids = np.array([e.ids for e in batch], dtype=np.int64)
-                mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
-                types = np.array([e.type_ids for e in batch], dtype=np.int64)
-                (hidden,) = self._session.run(
-                    ["last_hidden_state"],
-                    {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
-                )
-                weights = mask[:, :, None].astype(np.float32)
-                pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-                norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-                for i, vector in zip(chunk, (pooled / norms).tolist()):
-                    out[i] = vector
+            parts = min(self._workers, len(items) // PARALLEL_TEXTS)
+            if parts > 1:
+                # every part takes every parts-th text of the sorted order: equal token counts
+                shares = [order[k::parts] for k in range(1, parts)]
+                running = [in_background(self._embed_part, items, share, out) for share in shares]
+                self._embed_part(items, order[0::parts], out)
+                for future in running:
+                    future.result()
+            else:
+                self._embed_part(items, order, out)
             return out
         except Exception as exc:
             raise EmbeddingError(f"embedding failed: {exc}") from exc
+
+    def _embed_part(self, items: list[str], order: list[int], out: list[list[float]]) -> None:
+        """Embed ``items[i]`` for ``i`` in ``order`` (sorted by length) into ``out[i]``."""
+        import numpy as np
+
+        for start in range(0, len(order), self._batch_size):
+            chunk = order[start : start + self._batch_size]
+            batch = self._tokenizer.encode_batch([items[i] for i in chunk])
+            ids = np.array([e.ids for e in batch], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
+            types = np.array([e.type_ids for e in batch], dtype=np.int64)
+            (hidden,) = self._session.run(
+                ["last_hidden_state"],
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
+            )
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            for i, vector in zip(chunk, (pooled / norms).tolist()):
+                out[i] = vector

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from graphmem.embed import (
     default_embedder,
 )
 from graphmem.embed import _sentence_transformers as st_module
+from graphmem.errors import EmbeddingError
 
 pytest.importorskip("onnxruntime", reason="onnxruntime is a runtime dependency")
 
@@ -48,6 +50,28 @@ def test_onnx_vectors_match_torch(embedder: SentenceTransformerEmbedder, onnx_ca
     assert np.allclose(reordered, vectors, atol=1e-5)  # order kept
     assert np.allclose(single, vectors, atol=1e-5)
     assert onnx.onnx_path().is_file()  # exported once into the cache
+
+
+def test_many_texts_embed_in_parallel_parts_with_the_same_vectors_in_order(
+    onnx_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [f"{t} ({n})" for n in range(4) for t in TEXTS]  # 24 texts: 3 parts of 8
+    serial = np.array(OnnxEmbedder(cache_dir=onnx_cache, cache_size=0, workers=1).embed(texts))
+    parallel = OnnxEmbedder(cache_dir=onnx_cache, cache_size=0, workers=3)
+    threads: set[str] = set()
+    run = parallel._embed_part
+
+    def recorded(*args: object) -> None:
+        threads.add(threading.current_thread().name)
+        run(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_embed_part", recorded)
+    vectors = np.array(parallel.embed(texts))
+    assert len(threads) == 3  # the caller's and two workers
+    assert np.allclose(vectors, serial, atol=1e-5)  # each vector at its own text's place
+    monkeypatch.setattr(parallel, "_embed_part", lambda *args: 1 / 0)
+    with pytest.raises(EmbeddingError, match="embedding failed"):
+        parallel.embed(texts)
 
 
 def test_text_cache_returns_the_same_vectors(onnx_cache: Path) -> None:
