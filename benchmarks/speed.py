@@ -141,10 +141,16 @@ def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
     systems: dict[str, Any] = {}
     if args.torch:
         systems["torch"] = SentenceTransformerEmbedder(threads=1)
+    workers = [int(w) for w in args.workers.split(",")]
     for threads in (int(t) for t in args.threads.split(",")):
-        systems[f"onnx_fp32_{threads}thread"] = OnnxEmbedder(threads=threads)
+        for parts in workers:
+            name = f"onnx_fp32_{threads}thread_{parts}workers"
+            systems[name] = OnnxEmbedder(threads=threads, workers=parts)
     if args.int8:
-        systems["onnx_int8_1thread"] = OnnxEmbedder(quantize=True)
+        for parts in workers:
+            systems[f"onnx_int8_1thread_{parts}workers"] = OnnxEmbedder(
+                quantize=True, workers=parts
+            )
     scope = make_scope("ingest", args.facts, 11)
     texts = [f.text for f in scope.facts]
     # engine floor: vectors computed before the timed adds (the write path alone)
@@ -403,6 +409,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--int8", action="store_true")
     parser.add_argument("--torch", action="store_true", help="ingest: also the torch embedder")
     parser.add_argument("--threads", default="1", help="ingest: ONNX intra-op threads, e.g. 1,2")
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="ingest: OnnxEmbedder workers (parts embedded at once per call), e.g. 1,2",
+    )
     parser.add_argument("--data-dir")
     parser.add_argument("--size", default="small", help="inferred: the quality world's size")
     parser.add_argument("--seed", type=int, default=7, help="inferred: the quality world's seed")
