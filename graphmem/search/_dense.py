@@ -194,15 +194,28 @@ class DenseTable:
         *,
         replace_all: bool,
     ) -> None:
+        matrix = np.array(matrix, dtype=np.float32, copy=not _owned(matrix))
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        np.divide(matrix, np.where(norms > 0, norms, 1.0), out=matrix)  # in place: no copies
         if replace_all:
+            rows = {identifier: row for row, identifier in enumerate(ids)}
+            if ids and len(rows) == len(ids):  # a whole scope: the fetched matrix is the table
+                windows = [spans.get(identifier, (None, None)) for identifier in ids]
+                self._rows, self._ids, self._size = rows, list(ids), len(ids)
+                self._matrix = matrix
+                self._valid_from = np.array(
+                    [_ALWAYS if start is None else start for start, _ in windows], dtype=np.int64
+                )
+                self._valid_to = np.array(
+                    [_NEVER if end is None else end for _, end in windows], dtype=np.int64
+                )
+                return
             self._rows, self._ids, self._size = {}, [], 0
             self._matrix = np.zeros((max(len(ids), 16), matrix.shape[1] if ids else 0), np.float32)
             self._valid_from = np.zeros(len(self._matrix), dtype=np.int64)
             self._valid_to = np.zeros(len(self._matrix), dtype=np.int64)
         if not ids:
             return
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
         if self._matrix.shape[1] != matrix.shape[1]:
             self._matrix = np.zeros((len(self._matrix), matrix.shape[1]), np.float32)
         for identifier, vector in zip(ids, matrix):
@@ -228,3 +241,14 @@ class DenseTable:
         valid_to = np.zeros(capacity, dtype=np.int64)
         valid_to[: self._size] = self._valid_to[: self._size]
         self._matrix, self._valid_from, self._valid_to = matrix, valid_from, valid_to
+
+
+def _owned(matrix: npt.NDArray[np.float32]) -> bool:
+    """A float32 array that owns its writable memory (so it may be normalised in place)."""
+    return bool(
+        isinstance(matrix, np.ndarray)
+        and matrix.dtype == np.float32
+        and matrix.flags.owndata
+        and matrix.flags.writeable
+        and matrix.flags.c_contiguous
+    )
