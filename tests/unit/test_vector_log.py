@@ -127,3 +127,68 @@ def test_a_missing_file_serves_nothing(log: VectorLog) -> None:
     assert log.get({_ids(1)[0]: "t"})[0] == []
     log.forget(_ids(1))  # no file, nothing to scrub, no error
     assert not log.path.exists()
+
+
+def _append_many(path: str, start: int, count: int) -> None:
+    log = VectorLog(path, DIM)
+    ids = _ids(start + count)[start:]
+    for n, identifier in enumerate(ids, start=start):  # one record per append: many interleavings
+        log.append([(identifier, f"text {n}", _vector(n))])
+
+
+def test_processes_appending_at_once_leave_every_record_whole(log: VectorLog) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    writers = [
+        context.Process(target=_append_many, args=(str(log.path), start, 300))
+        for start in (0, 300, 600)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+    texts = {identifier: f"text {n}" for n, identifier in enumerate(_ids(900))}
+    got_ids, matrix = VectorLog(log.path, DIM).get(texts)
+    assert sorted(got_ids) == sorted(texts)
+    for identifier, vector in zip(got_ids, matrix):
+        assert np.array_equal(vector, _vector(int(texts[identifier].split()[1])))
+    assert log.path.stat().st_size == 900 * log._dtype.itemsize
+
+
+def test_threads_reading_while_others_append_and_forget_see_only_whole_records(
+    log: VectorLog,
+) -> None:
+    import threading
+
+    ids = _ids(400)
+    texts = {identifier: f"text {n}" for n, identifier in enumerate(ids)}
+    forgotten = set(ids[::7])
+    errors: list[BaseException] = []
+
+    def write(part: list[str]) -> None:
+        handle = VectorLog(log.path, DIM)
+        for identifier in part:
+            handle.append([(identifier, texts[identifier], _vector(ids.index(identifier)))])
+            if identifier in forgotten:
+                handle.forget([identifier])
+
+    def read() -> None:
+        try:
+            for _ in range(50):
+                got_ids, matrix = log.get(texts)
+                for identifier, vector in zip(got_ids, matrix):
+                    assert np.array_equal(vector, _vector(ids.index(identifier)))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(ids[k::2],)) for k in range(2)]
+    threads += [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    got_ids, _ = VectorLog(log.path, DIM).get(texts)
+    assert sorted(got_ids) == sorted(set(ids) - forgotten)
