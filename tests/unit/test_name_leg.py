@@ -153,7 +153,9 @@ def test_a_name_said_in_hundreds_of_turns_of_a_large_scope_lends_nothing(
 ) -> None:
     # 20k documents: 2% would allow 400 mentions; the absolute cap is NAME_MAX_DF (200)
     rows = [_turn("top", "so Mirela said the night shift starts at nine")]
-    rows += [_turn(f"m{i}", f"then Mirela called about the rota, item {i}") for i in range(mentions)]
+    rows += [
+        _turn(f"m{i}", f"then Mirela called about the rota, item {i}") for i in range(mentions)
+    ]
     rows += [_turn(f"x{i}", f"plain words about the weather, item {i}") for i in range(20_000)]
     catalogue = ScopeCatalogue()
     catalogue.upsert(rows)
