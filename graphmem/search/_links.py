@@ -7,9 +7,9 @@ a fact's ABOUT links and typed relationship are created with it, and only a dele
 (which rebuilds the search catalogue, and with it this index). Their validity is the fact's
 (every write that moves a relationship's window moves its fact's the same way), and the
 catalogue already keeps the scope's facts exact. So the index reads each fact's links once
-(``search/scope_links``, then ``search/fact_links`` for new facts), and a walk reads validity
-and scope membership from the catalogue snapshot it is given: a fact outside the snapshot is
-not there, whatever the index holds.
+(``search/scope_about_links`` and ``search/scope_typed_links``, then ``search/fact_links`` for
+new facts), and a walk reads validity and scope membership from the catalogue snapshot it is
+given: a fact outside the snapshot is not there, whatever the index holds.
 
 The walk returns what ``search/expand`` and ``search/entity_facts`` return, with their order
 (relevance of the type, then newest validity; newest recorded) and ties broken by text and id,

@@ -457,7 +457,16 @@ class MemoryRepository:
         """The entity links of the scope's facts (``None``: all; else the given ones): one row
         per ABOUT link, with the typed relationship's type and object on a subject link."""
         if fact_ids is None:
-            return self._scoped_scalars("search/scope_links", scope)
+            links = self._scoped_scalars("search/scope_about_links", scope)
+            typed = {
+                row["fact_id"]: row
+                for row in self._scoped_scalars("search/scope_typed_links", scope)
+            }
+            for link in links:
+                relation = typed.get(link["fact_id"]) if link["role"] == "subject" else None
+                link["rel_type"] = relation["rel_type"] if relation else None
+                link["object_id"] = relation["object_id"] if relation else None
+            return links
         rows: list[Row] = []
         for start in range(0, len(fact_ids), LINK_BATCH):
             batch = list(fact_ids[start : start + LINK_BATCH])

@@ -566,7 +566,8 @@ def test_scalar_rows_read_what_run_reads(store: GraphStore, embedder: Embedder) 
     for name, user in (
         ("search/scope_documents", "messy"),
         ("search/scope_documents", "linked"),
-        ("search/scope_links", "linked"),
+        ("search/scope_about_links", "linked"),
+        ("search/scope_typed_links", "linked"),
     ):
         params = {"since": 0, "user_id": user}
         parsed = sorted(store.run(name, params, scope_fields=fields), key=repr)
@@ -583,6 +584,22 @@ def test_scalar_rows_read_what_run_reads(store: GraphStore, embedder: Embedder) 
         )
         == []
     )
+
+
+def test_a_scopes_links_read_whole_equal_its_links_read_by_fact(
+    repo: MemoryRepository, seeded: Seeded, embedder: Embedder
+) -> None:
+    """The first read of a scope's links (ABOUT links, then typed relationships, joined in
+    Python) returns what the per-fact read returns, typed relationships on subject links only;
+    another scope's links never appear."""
+    seed(repo, embedder, Scope(user_id="someone-else"))
+    whole = repo.scope_links(seeded.scope)
+    ids = [seeded.f_paris, seeded.f_veg, seeded.f_berlin]
+    by_fact = repo.scope_links(seeded.scope, ids)
+    assert sorted(map(repr, whole)) == sorted(map(repr, by_fact))
+    typed = [row for row in whole if row["rel_type"] is not None]
+    assert typed and all(row["role"] == "subject" for row in typed)
+    assert {row["fact_id"] for row in whole} <= set(ids)
 
 
 def test_memory_round_trip(store: GraphStore, embedder: Embedder) -> None:

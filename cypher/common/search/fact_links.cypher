@@ -1,4 +1,5 @@
-// search/scope_links for the given facts only (facts new to the in-process search graph).
+// The entity links of the given facts (facts new to the in-process search graph, search/_links):
+// each ABOUT link and, on a binary fact's subject link, its typed relationship's type and object.
 // params: $ids, scope ids
 // returns: fact_id, role, entity_id, name, rel_type, object_id
 MATCH (f:Fact)
