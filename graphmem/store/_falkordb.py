@@ -51,6 +51,11 @@ def map_store_errors(query_name: str | None = None) -> Iterator[None]:
         raise StoreUnavailableError(f"FalkorDB failed: {exc}") from exc
 
 
+def _columns(header: Sequence[Any]) -> list[str]:
+    """Column names of a reply header (compact replies pair each name with a type code)."""
+    return [column[1] if isinstance(column, list) else column for column in header]
+
+
 class FalkorDBStore:
     """A graph in FalkorDB, embedded (``data_dir``) or remote (``url``).
 
@@ -146,8 +151,7 @@ class FalkorDBStore:
         """Run one named statement; rows come back as dicts keyed by column name."""
         text = self._catalog.render(name, scope_fields=scope_fields)
         result = self._query(text, params or {}, name)
-        columns = [column[1] if isinstance(column, list) else column for column in result.header]
-        return [dict(zip(columns, row)) for row in result.result_set]
+        return [dict(zip(_columns(result.header), row)) for row in result.result_set]
 
     def scalar_rows(
         self,
@@ -163,8 +167,7 @@ class FalkorDBStore:
         reply = self._query(text, params or {}, name, raw=True)
         if len(reply) < 3:  # a reply with no result set (statistics only)
             return []
-        header = [column[1] if isinstance(column, list) else column for column in reply[0]]
-        return [dict(zip(header, row)) for row in reply[1]]
+        return [dict(zip(_columns(reply[0]), row)) for row in reply[1]]
 
     def vectors(
         self,

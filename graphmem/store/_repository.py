@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
@@ -174,9 +174,16 @@ class MemoryRepository:
                     self.vector_log.path,
                     exc_info=True,
                 )
+        self._log_vectors(written)
+
+    def _log_vectors(self, entries: Iterable[tuple[str, str, Sequence[float]]]) -> None:
+        """Append (fact id, text, vector) to the vector log; a failure only logs a warning
+        (the log is a cache, and the store write it follows has committed)."""
+        if self.vector_log is None:
+            return
         try:
-            self.vector_log.append(written)
-        except Exception:  # the write has committed: raising now would misreport it
+            self.vector_log.append(entries)
+        except Exception:
             logger.warning("could not append to the vector log", exc_info=True)
 
     def scope_version(self, scope: Scope) -> int:
@@ -397,7 +404,7 @@ class MemoryRepository:
         wanted = texts if ids is None else {i: texts[i] for i in ids if i in texts}
         try:
             logged_ids, logged = self.vector_log.get(wanted)
-        except OSError:  # a cache: read everything from the store instead
+        except Exception:  # a cache: read everything from the store instead
             logger.warning("could not read the vector log", exc_info=True)
             return self._store_vectors(scope, ids)
         have = set(logged_ids)
@@ -407,11 +414,7 @@ class MemoryRepository:
         by_id = ids is not None or len(missing) < MISSING_BY_ID * len(wanted)
         read_ids, read = self._store_vectors(scope, missing if by_id else None)
         fresh = [(row, i) for row, i in enumerate(read_ids) if i not in have]
-        if self.vector_log is not None:
-            try:
-                self.vector_log.append((i, texts[i], read[row]) for row, i in fresh if i in texts)
-            except OSError:
-                logger.warning("could not append to the vector log", exc_info=True)
+        self._log_vectors((i, texts[i], read[row]) for row, i in fresh if i in texts)
         if not logged_ids:
             return [i for _, i in fresh], read[[row for row, _ in fresh]]
         if not fresh:
