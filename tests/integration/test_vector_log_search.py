@@ -211,3 +211,40 @@ def test_an_unwritable_log_never_fails_a_write_or_a_search(
         assert _rankings(memory, ALICE) == _rankings(without, ALICE)
     finally:
         log.path.rmdir()
+
+
+def test_deleting_one_run_scrubs_that_runs_vectors_only(
+    open_memory: OpenMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several runs per user: delete_all of one run zeroes its records; the other run's search
+    still loads from the log alone and ranks as without it."""
+    memory = open_memory()
+    for run in ("r1", "r2"):
+        memory.add(_turns(f"{ALICE} {run}"), user_id=ALICE, run_id=run, infer=False)
+    log = _log(memory)
+    r1 = {f.id: f.text for f in memory.get_all(user_id=ALICE, run_id="r1", limit=1000)}
+    _, r1_vectors = log.get(r1)
+    memory.delete_all(user_id=ALICE, run_id="r1")
+    content = log.path.read_bytes()
+    assert len(r1_vectors) == len(r1)
+    assert not any(vector.tobytes() in content for vector in r1_vectors)
+    reopened = open_memory()
+    reads = _store_vector_reads(reopened, monkeypatch)
+    hits = [
+        [
+            (h.fact.id, round(h.score, 6))
+            for h in reopened.search(q, user_id=ALICE, run_id="r2").hits
+        ]
+        for q in QUERIES
+    ]
+    assert reads == [] and all(hits)
+    assert all(
+        h.fact.run_id == "r2"
+        for q in QUERIES
+        for h in reopened.search(q, user_id=ALICE, run_id="r2").hits
+    )
+    without = open_memory(vector_log=False)
+    assert hits == [
+        [(h.fact.id, round(h.score, 6)) for h in without.search(q, user_id=ALICE, run_id="r2").hits]
+        for q in QUERIES
+    ]
